@@ -1,0 +1,26 @@
+namespace Sdk;
+
+/// <summary>The defaults of every option, in one place. Each is explained in docs/getting-started.md.</summary>
+internal static class ClientDefaults
+{
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(100);
+    public static readonly TimeSpan FirstEventTimeout = TimeSpan.FromSeconds(100);
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(100);
+    public static readonly TimeSpan TotalTimeout = TimeSpan.FromMinutes(10);
+
+    public const int MaxLineBytes = 4 * 1024 * 1024;
+    public const int MaxEventBytes = 16 * 1024 * 1024;
+    public const string TerminalSentinel = "[DONE]";
+
+    public const int MaxErrorBodyBytes = 64 * 1024;
+    public const long MaxResponseBytes = 64L * 1024 * 1024;
+
+    public static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+    public const int MaxConnectionsPerServer = int.MaxValue;
+
+    public static readonly string[] RequestIdHeaders = ["x-request-id", "request-id"];
+}

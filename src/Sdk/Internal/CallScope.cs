@@ -1,0 +1,264 @@
+namespace Sdk;
+
+/// <summary>
+/// The time limits and cancellation of one call. One <see cref="ITimer"/> from the client's <see cref="TimeProvider"/>
+/// enforces every limit: the total deadline, the attempt (to headers), the first stream item and the gap between items.
+/// The per-item cost is one timestamp read; the timer re-arms itself lazily when it fires early.
+/// </summary>
+/// <remarks>
+/// Item limits run only while the caller waits (<see cref="BeginWait"/> to <see cref="EndWait"/>): time the caller spends
+/// processing an item does not count against the server.
+/// </remarks>
+internal sealed class CallScope : IDisposable
+{
+    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(30);
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly CancellationToken _caller1;
+    private readonly CancellationToken _caller2;
+    private readonly CancellationTokenRegistration _registration1;
+    private readonly CancellationTokenRegistration _registration2;
+    private readonly Lock _lock = new();
+    private readonly long _totalDeadline;
+    private readonly TimeSpan _total;
+    private readonly TimeoutKind _totalKind;
+    private ITimer? _timer;
+
+    private TimeoutKind _phase;
+    private TimeSpan _phaseLimit;
+    private long _phaseLimitTicks;
+    private long _waitStart;
+    private volatile bool _waiting;
+    private volatile int _fired = -1;
+    private bool _disposed;
+
+    public CallScope(TimeProvider time, TimeSpan total, CancellationToken caller1, CancellationToken caller2 = default)
+    {
+        _time = time;
+        _total = total;
+        _totalKind = TimeoutKind.Total;
+        _totalDeadline = ClientOptionsValidator.IsFinite(total) ? time.GetTimestamp() + ToTicks(total) : long.MaxValue;
+        _phaseLimitTicks = long.MaxValue;
+        _caller1 = caller1;
+        _caller2 = caller2;
+        if (caller1.CanBeCanceled)
+        {
+            _registration1 = caller1.UnsafeRegister(static s => ((CallScope)s!).CancelFromCaller(), this);
+        }
+
+        if (caller2.CanBeCanceled && caller2 != caller1)
+        {
+            _registration2 = caller2.UnsafeRegister(static s => ((CallScope)s!).CancelFromCaller(), this);
+        }
+
+        if (_totalDeadline != long.MaxValue)
+        {
+            Arm(total);
+        }
+    }
+
+    /// <summary>The token every operation of the call observes.</summary>
+    public CancellationToken Token => _cts.Token;
+
+    /// <summary>The timeout that fired, or <see langword="null"/>.</summary>
+    public TimeoutKind? Fired => _fired < 0 ? null : (TimeoutKind)_fired;
+
+    /// <summary>Whether one of the caller's tokens asked for cancellation.</summary>
+    public bool CallerCanceled => _caller1.IsCancellationRequested || _caller2.IsCancellationRequested;
+
+    /// <summary>The caller token that fired (for the <see cref="OperationCanceledException"/> we rethrow).</summary>
+    public CancellationToken CallerToken => _caller1.IsCancellationRequested ? _caller1 : _caller2;
+
+    /// <summary>The configured value of a timeout kind, for messages.</summary>
+    public TimeSpan LimitOf(TimeoutKind kind) => kind == _totalKind ? _total : _phaseLimit;
+
+    /// <summary>Starts a limited phase (attempt, first item, gap) whose clock runs while the caller waits.</summary>
+    public void EnterPhase(TimeoutKind phase, TimeSpan limit, bool waiting)
+    {
+        lock (_lock)
+        {
+            _phase = phase;
+            _phaseLimit = limit;
+            _phaseLimitTicks = ClientOptionsValidator.IsFinite(limit) ? ToTicks(limit) : long.MaxValue;
+            if (waiting)
+            {
+                _waitStart = _time.GetTimestamp();
+                _waiting = true;
+            }
+
+            RescheduleLocked(_time.GetTimestamp());
+        }
+    }
+
+    /// <summary>Leaves the limited phase; only the total deadline remains.</summary>
+    public void ExitPhase()
+    {
+        lock (_lock)
+        {
+            _phaseLimitTicks = long.MaxValue;
+            _waiting = false;
+        }
+    }
+
+    /// <summary>The caller starts waiting for the next item: the phase clock runs. Lock-free; called per item.</summary>
+    public void BeginWait()
+    {
+        _waitStart = _time.GetTimestamp();
+        _waiting = true;
+    }
+
+    /// <summary>An item arrived: the phase clock stops. Lock-free; called per item.</summary>
+    public void EndWait() => _waiting = false;
+
+    /// <summary>Maps an exception from an operation under this scope to what the caller should see.</summary>
+    public Exception? TranslateCancellation(Exception exception, string what)
+    {
+        if (exception is not OperationCanceledException)
+        {
+            return null;
+        }
+
+        if (CallerCanceled)
+        {
+            return exception is OperationCanceledException oce && oce.CancellationToken == CallerToken
+                ? exception
+                : new OperationCanceledException("The operation was canceled.", exception, CallerToken);
+        }
+
+        if (Fired is { } kind)
+        {
+            TimeSpan limit = LimitOf(kind);
+            return new SdkTimeoutException(kind, limit, $"{what} timed out: the {Describe(kind)} limit of {limit.TotalSeconds:0.###} s passed.", exception);
+        }
+
+        return null;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+        }
+
+        _registration1.Dispose();
+        _registration2.Dispose();
+        _cts.Dispose();
+    }
+
+    internal static string Describe(TimeoutKind kind) => kind switch
+    {
+        TimeoutKind.Connect => "connect",
+        TimeoutKind.Attempt => "attempt (response headers)",
+        TimeoutKind.FirstEvent => "first stream item",
+        TimeoutKind.Idle => "gap between stream items",
+        _ => "total",
+    };
+
+    private long ToTicks(TimeSpan span)
+    {
+        Int128 ticks = (Int128)span.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond;
+        return ticks >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)ticks;
+    }
+
+    /// <summary>Timestamp ticks to a <see cref="TimeSpan"/>, rounded up so the timer never fires before the deadline.</summary>
+    private TimeSpan FromTicks(long ticks)
+    {
+        long frequency = _time.TimestampFrequency;
+        Int128 spanTicks = ((Int128)ticks * TimeSpan.TicksPerSecond + frequency - 1) / frequency;
+        return TimeSpan.FromTicks((long)Int128.Clamp(spanTicks, 1, MaxTimerDue.Ticks));
+    }
+
+    private void Arm(TimeSpan due)
+    {
+        // System timers accept at most about 49 days; a longer deadline is reached by re-arming when this one fires.
+        if (due > MaxTimerDue)
+        {
+            due = MaxTimerDue;
+        }
+
+        if (_timer is null)
+        {
+            _timer = _time.CreateTimer(static s => ((CallScope)s!).OnTimer(), this, due, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnTimer()
+    {
+        TimeoutKind? fire = null;
+        lock (_lock)
+        {
+            if (_disposed || _fired >= 0)
+            {
+                return;
+            }
+
+            long now = _time.GetTimestamp();
+            if (now >= _totalDeadline)
+            {
+                fire = _totalKind;
+            }
+            else if (_phaseLimitTicks != long.MaxValue && _waiting && now - _waitStart >= _phaseLimitTicks)
+            {
+                fire = _phase;
+            }
+            else
+            {
+                RescheduleLocked(now);
+            }
+
+            if (fire is { } kind)
+            {
+                _fired = (int)kind;
+            }
+        }
+
+        if (fire is not null)
+        {
+            _cts.Cancel();
+        }
+    }
+
+    private void RescheduleLocked(long now)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        long next = long.MaxValue;
+        if (_totalDeadline != long.MaxValue)
+        {
+            next = _totalDeadline - now;
+        }
+
+        if (_phaseLimitTicks != long.MaxValue)
+        {
+            // While waiting the phase expires at waitStart + limit; while not waiting, no deadline can come sooner than a full limit.
+            long phaseDue = _waiting ? _waitStart + _phaseLimitTicks - now : _phaseLimitTicks;
+            next = Math.Min(next, phaseDue);
+        }
+
+        if (next != long.MaxValue)
+        {
+            Arm(FromTicks(Math.Max(next, 1)));
+        }
+    }
+
+    private void CancelFromCaller()
+    {
+        try
+        {
+            _cts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call already finished.
+        }
+    }
+}

@@ -1,0 +1,232 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Sdk;
+
+public sealed partial class SdkClient
+{
+    private const string JsonAccept = "application/json";
+    private const int MaxPooledBodyBytes = 1024 * 1024;
+
+    /// <summary>Sends a request and deserializes its JSON body.</summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="request">The request.</param>
+    /// <param name="responseType">The source-generated metadata for <typeparamref name="T"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The value with the status, headers and request id.</returns>
+    /// <exception cref="ApiException">The status was not 2xx.</exception>
+    /// <exception cref="SdkTimeoutException">A timeout fired.</exception>
+    /// <exception cref="InvalidResponseException">The body was empty, too large, not JSON, or not valid for <typeparamref name="T"/>.</exception>
+    /// <exception cref="TransportException">No response arrived, or its body could not be read.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public async Task<ApiResponse<T>> SendAsync<T>(ApiRequest request, JsonTypeInfo<T> responseType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseType);
+        ThrowIfDisposed();
+
+        using var scope = new CallScope(Time, request.Timeout ?? _options.Timeouts.Total, cancellationToken);
+        HttpResponseMessage response = await SendForHeadersAsync(request, JsonAccept, scope).ConfigureAwait(false);
+        try
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ApiErrors.FromResponseAsync(this, response, request, scope.Token).ConfigureAwait(false);
+            }
+
+            T value = await ReadJsonAsync(response, request, responseType, scope.Token).ConfigureAwait(false);
+            return new ApiResponse<T>(response, RequestIdHeaders, value);
+        }
+        catch (Exception ex) when (TranslateBodyFailure(ex, request, scope) is { } translated)
+        {
+            throw translated;
+        }
+        finally
+        {
+            response.Dispose();
+        }
+    }
+
+    /// <summary>Sends a request whose body, if any, is not needed (a DELETE, a 204).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The status, headers and request id.</returns>
+    /// <exception cref="ApiException">The status was not 2xx.</exception>
+    /// <exception cref="SdkTimeoutException">A timeout fired.</exception>
+    /// <exception cref="TransportException">No response arrived.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public async Task<ApiResponse> SendAsync(ApiRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfDisposed();
+
+        using var scope = new CallScope(Time, request.Timeout ?? _options.Timeouts.Total, cancellationToken);
+        HttpResponseMessage response = await SendForHeadersAsync(request, JsonAccept, scope).ConfigureAwait(false);
+        try
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ApiErrors.FromResponseAsync(this, response, request, scope.Token).ConfigureAwait(false);
+            }
+
+            return new ApiResponse(response, RequestIdHeaders);
+        }
+        catch (Exception ex) when (TranslateBodyFailure(ex, request, scope) is { } translated)
+        {
+            throw translated;
+        }
+        finally
+        {
+            response.Dispose();
+        }
+    }
+
+    /// <summary>Sends one attempt under the attempt timeout and returns at the response headers.</summary>
+    internal async ValueTask<HttpResponseMessage> SendForHeadersAsync(ApiRequest request, string accept, CallScope scope)
+    {
+        HttpRequestMessage message = _requests.Create(request, accept);
+        scope.EnterPhase(TimeoutKind.Attempt, request.AttemptTimeout ?? _options.Timeouts.Attempt, waiting: true);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _transport.SendAsync(message, scope.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TranslateSendFailure(ex, request, scope) is { } translated)
+        {
+            message.Dispose();
+            throw translated;
+        }
+
+        scope.ExitPhase();
+        return response;
+    }
+
+    /// <summary>Maps a failure before the headers to the exception the caller sees; <see langword="null"/> keeps it as is.</summary>
+    internal static Exception? TranslateSendFailure(Exception exception, ApiRequest request, CallScope scope)
+    {
+        if (scope.TranslateCancellation(exception, request.ToString()) is { } canceled)
+        {
+            return canceled;
+        }
+
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SdkTimeoutException timeout)
+            {
+                return new SdkTimeoutException(timeout.Kind, timeout.Timeout, $"{request}: {timeout.Message}", exception);
+            }
+        }
+
+        return exception switch
+        {
+            SdkException => null,
+            HttpRequestException or IOException or OperationCanceledException =>
+                new TransportException($"{request} failed before a response arrived: {exception.Message}", exception),
+            _ => null,
+        };
+    }
+
+    /// <summary>Maps a failure after the headers (reading a unary body) to the exception the caller sees.</summary>
+    private static Exception? TranslateBodyFailure(Exception exception, ApiRequest request, CallScope scope)
+    {
+        if (scope.TranslateCancellation(exception, request.ToString()) is { } canceled)
+        {
+            return ReferenceEquals(canceled, exception) ? null : canceled;
+        }
+
+        return exception switch
+        {
+            SdkException => null,
+            HttpRequestException or IOException or OperationCanceledException =>
+                new TransportException($"{request}: the response body could not be read: {exception.Message}", exception),
+            _ => null,
+        };
+    }
+
+    private async ValueTask<T> ReadJsonAsync<T>(HttpResponseMessage response, ApiRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        HttpContent content = response.Content;
+        if (!IsJson(content.Headers.ContentType?.MediaType))
+        {
+            throw await ApiErrors.UnexpectedContentTypeAsync(response, request, "application/json", cancellationToken).ConfigureAwait(false);
+        }
+
+        long limit = _options.MaxResponseBytes;
+        long? length = content.Headers.ContentLength;
+        if (length > limit)
+        {
+            throw TooLarge(request, length.Value, limit);
+        }
+
+        Stream body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        T? value;
+        if (length is { } known && known <= MaxPooledBodyBytes)
+        {
+            if (known == 0)
+            {
+                throw Empty(request);
+            }
+
+            byte[] buffer = ArrayPool<byte>.Shared.Rent((int)known);
+            try
+            {
+                await body.ReadExactlyAsync(buffer.AsMemory(0, (int)known), cancellationToken).ConfigureAwait(false);
+                value = Deserialize(buffer.AsSpan(0, (int)known), type, request);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        else
+        {
+            var limited = new LengthLimitedStream(body, limit);
+            try
+            {
+                value = await JsonSerializer.DeserializeAsync(limited, type, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException) when (limited.BytesRead == 0)
+            {
+                throw Empty(request);
+            }
+            catch (JsonException ex)
+            {
+                throw InvalidJson(request, typeof(T), ex);
+            }
+            catch (LengthLimitExceededException)
+            {
+                throw TooLarge(request, limited.BytesRead, limit);
+            }
+        }
+
+        return value ?? throw new InvalidResponseException(InvalidResponseReason.InvalidJson, $"{request}: the body is JSON null, not a {typeof(T).Name}.");
+    }
+
+    private static T? Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, ApiRequest request)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, type);
+        }
+        catch (JsonException ex)
+        {
+            throw InvalidJson(request, typeof(T), ex);
+        }
+    }
+
+    internal static bool IsJson(string? mediaType) =>
+        mediaType is null ||
+        mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+        mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+
+    private static InvalidResponseException InvalidJson(ApiRequest request, Type type, JsonException ex) =>
+        new(InvalidResponseReason.InvalidJson, $"{request}: the body is not valid JSON for {type.Name}: {ex.Message}", ex);
+
+    private static InvalidResponseException Empty(ApiRequest request) =>
+        new(InvalidResponseReason.EmptyBody, $"{request}: the body is empty where JSON was expected.");
+
+    internal static InvalidResponseException TooLarge(ApiRequest request, long size, long limit) =>
+        new(InvalidResponseReason.ResponseTooLarge, string.Create(CultureInfo.InvariantCulture, $"{request}: the body ({size}+ bytes) exceeds MaxResponseBytes ({limit})."));
+}

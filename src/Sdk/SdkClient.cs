@@ -1,0 +1,60 @@
+using Sdk.Transport;
+
+namespace Sdk;
+
+/// <summary>
+/// The client: <see cref="SendAsync{T}"/> for unary JSON calls, <see cref="StreamAsync{T}"/> for SSE, NDJSON and JSON-array
+/// streams, <see cref="ListAsync{T}"/> for auto-paginated lists. Create it with <see cref="CreateBuilder"/>; it is immutable
+/// and safe to share across threads. Dispose it to close its connections.
+/// </summary>
+public sealed partial class SdkClient : IAsyncDisposable
+{
+    private readonly ClientOptions _options;
+    private readonly SdkTransport _transport;
+    private readonly bool _disposeTransport;
+    private readonly RequestFactory _requests;
+    private int _disposed;
+
+    internal SdkClient(ClientOptions options, SdkTransport transport, bool disposeTransport)
+    {
+        _options = options;
+        _transport = transport;
+        _disposeTransport = disposeTransport;
+        _requests = new RequestFactory(options);
+        RequestIdHeaders = [.. options.RequestIdHeaders];
+    }
+
+    /// <summary>The base address every request path is relative to.</summary>
+    public Uri BaseAddress => _requests.BaseAddress;
+
+    internal ClientOptions Options => _options;
+
+    internal string[] RequestIdHeaders { get; }
+
+    internal TimeProvider Time => _options.TimeProvider;
+
+    internal RequestFactory Requests => _requests;
+
+    /// <summary>Starts building a client.</summary>
+    /// <param name="options">The options; the client keeps a copy, validated by <see cref="SdkClientBuilder.Build"/>.</param>
+    /// <returns>The builder.</returns>
+    public static SdkClientBuilder CreateBuilder(ClientOptions options) => new(options);
+
+    /// <summary>Builds a client with the default transport; the same as <c>CreateBuilder(options).Build()</c>.</summary>
+    /// <param name="options">The options.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public static SdkClient Create(ClientOptions options) => CreateBuilder(options).Build();
+
+    /// <summary>Closes the client's connections. Calls in flight fail; streams already open end with an error.</summary>
+    /// <returns>A task that completes when resources are released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _disposeTransport)
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}

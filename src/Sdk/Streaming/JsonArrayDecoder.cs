@@ -1,0 +1,209 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Sdk;
+
+/// <summary>
+/// Decodes a top-level JSON array element by element as bytes arrive. <see cref="Utf8JsonReader"/> walks tokens and
+/// resumes from the last complete token after each read (no re-scan), tracking depth to find where an element ends; the
+/// element is then deserialized from the buffered bytes. Only the current element is buffered, up to the event limit; a
+/// body that ends before <c>]</c> is reported as truncated.
+/// </summary>
+internal sealed class JsonArrayDecoder<T> : StreamDecoder<T>
+{
+    private const int InitialBufferSize = 16 * 1024;
+    private readonly Stream _body;
+    private readonly CancellationToken _cancellationToken;
+    private byte[] _buffer;
+    private int _scan;
+    private int _end;
+    private int _elementStart = -1;
+    private int _depth;
+    private bool _eof;
+    private bool _inArray;
+    private bool _bomChecked;
+    private bool _done;
+    private JsonReaderState _state = new(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+
+    public JsonArrayDecoder(Stream body, DecoderSettings<T> settings, CancellationToken cancellationToken)
+        : base(settings)
+    {
+        _body = body;
+        _cancellationToken = cancellationToken;
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<bool> MoveNextAsync()
+    {
+        while (!_done)
+        {
+            switch (TryReadElement())
+            {
+                case ReadResult.Element:
+                    return true;
+                case ReadResult.End:
+                    _done = true;
+                    return false;
+            }
+
+            if (_eof)
+            {
+                throw new TruncatedStreamException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{Settings.RequestName}: the JSON array ended after {EventCount} elements without its closing bracket."));
+            }
+
+            MakeRoom();
+            int read = await _body.ReadAsync(_buffer.AsMemory(_end), _cancellationToken).ConfigureAwait(false);
+            _eof = read == 0;
+            _end += read;
+        }
+
+        return false;
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        byte[] buffer = _buffer;
+        _buffer = [];
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return _body.DisposeAsync();
+    }
+
+    private ReadResult TryReadElement()
+    {
+        if (!_bomChecked)
+        {
+            if (_end - _scan < 3 && !_eof)
+            {
+                return ReadResult.NeedMore;
+            }
+
+            _bomChecked = true;
+            if (_buffer.AsSpan(_scan, _end - _scan).StartsWith("\uFEFF"u8))
+            {
+                _scan += 3;
+            }
+        }
+
+        var reader = new Utf8JsonReader(_buffer.AsSpan(_scan, _end - _scan), _eof, _state);
+        try
+        {
+            while (reader.Read())
+            {
+                if (!_inArray)
+                {
+                    if (reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        throw new InvalidResponseException(
+                            InvalidResponseReason.InvalidJson,
+                            $"{Settings.RequestName}: a JSON stream must be a top-level array, but it starts with {reader.TokenType}.")
+                        { EventIndex = 0 };
+                    }
+
+                    _inArray = true;
+                    continue;
+                }
+
+                if (_elementStart < 0)
+                {
+                    if (reader.TokenType == JsonTokenType.EndArray)
+                    {
+                        Commit(ref reader);
+                        return ReadResult.End;
+                    }
+
+                    _elementStart = _scan + (int)reader.TokenStartIndex;
+                    _depth = 0;
+                }
+
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    _depth++;
+                }
+                else if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
+                {
+                    _depth--;
+                }
+
+                if (_depth == 0 && reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    int elementEnd = _scan + (int)reader.BytesConsumed;
+                    int elementStart = _elementStart;
+                    Commit(ref reader);
+                    _elementStart = -1;
+                    CheckSize(elementEnd - elementStart);
+                    Decode("message", _buffer.AsSpan(elementStart, elementEnd - elementStart));
+                    return ReadResult.Element;
+                }
+            }
+
+            Commit(ref reader);
+            CheckSize(_end - (_elementStart < 0 ? _scan : _elementStart));
+            return ReadResult.NeedMore;
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidResponseException(
+                InvalidResponseReason.InvalidJson,
+                string.Create(CultureInfo.InvariantCulture, $"{Settings.RequestName}: the JSON array is malformed near element {EventCount}: {ex.Message}"),
+                ex)
+            { EventIndex = EventCount };
+        }
+    }
+
+    private void CheckSize(int size)
+    {
+        if (size > Settings.MaxEventBytes)
+        {
+            throw TooLarge(InvalidResponseReason.EventTooLarge, size);
+        }
+    }
+
+    private void Commit(ref Utf8JsonReader reader)
+    {
+        _scan += (int)reader.BytesConsumed;
+        _state = reader.CurrentState;
+    }
+
+    /// <summary>Keeps only the bytes still needed (the current element, or the unread tail) and makes room to read more.</summary>
+    private void MakeRoom()
+    {
+        int keepFrom = _elementStart >= 0 ? _elementStart : _scan;
+        int pending = _end - keepFrom;
+        if (_end < _buffer.Length && keepFrom < _buffer.Length / 2)
+        {
+            return;
+        }
+
+        byte[] target = pending < _buffer.Length / 2 ? _buffer : ArrayPool<byte>.Shared.Rent((int)Math.Min((long)_buffer.Length * 2, (long)Settings.MaxEventBytes + InitialBufferSize));
+        Buffer.BlockCopy(_buffer, keepFrom, target, 0, pending);
+        if (!ReferenceEquals(target, _buffer))
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = target;
+        }
+
+        _scan -= keepFrom;
+        if (_elementStart >= 0)
+        {
+            _elementStart = 0;
+        }
+
+        _end = pending;
+    }
+
+    private enum ReadResult
+    {
+        NeedMore,
+        Element,
+        End,
+    }
+}

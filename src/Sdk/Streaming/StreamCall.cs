@@ -1,0 +1,303 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Sdk;
+
+/// <summary>
+/// The state of one stream: lazy send on the first <see cref="MoveNextAsync"/>, decoder choice by content type, the
+/// first-item and gap timeouts, sentinel handling and the mapping of failures to the SDK's exceptions. One per
+/// <see cref="StreamResult{T}"/>; enumerated once.
+/// </summary>
+internal sealed class StreamCall<T> : IAsyncDisposable
+{
+    private const string StreamAccept = "text/event-stream, application/x-ndjson, application/jsonl, application/json;q=0.9";
+    private readonly ApiRequest _request;
+    private readonly JsonTypeInfo<T> _itemType;
+    private readonly StreamOptions? _streamOptions;
+    private readonly CancellationToken _callToken;
+    private CancellationToken _enumeratorToken;
+    private bool _captureRaw;
+    private int _claimed;
+    private CallScope? _scope;
+    private StreamDecoder<T>? _decoder;
+    private bool _done;
+    private bool _closed;
+    private bool _firstDelivered;
+
+    public StreamCall(SdkClient client, ApiRequest request, JsonTypeInfo<T> itemType, StreamOptions? streamOptions, CancellationToken callToken)
+    {
+        Client = client;
+        _request = request;
+        _itemType = itemType;
+        _streamOptions = streamOptions;
+        _callToken = callToken;
+    }
+
+    public SdkClient Client { get; }
+
+    public HttpResponseMessage? Response { get; private set; }
+
+    public ResponseHeaders? Headers { get; private set; }
+
+    public StreamFormat? Format { get; private set; }
+
+    public T? Current { get; private set; }
+
+    public StreamEvent<T> CurrentEvent { get; private set; }
+
+    public long Delivered { get; private set; }
+
+    public string? LastEventId { get; private set; }
+
+    public bool SawSentinel { get; private set; }
+
+    public TimeSpan? ReconnectionInterval =>
+        _decoder is SseDecoder<T> sse && sse.ReconnectionInterval != Timeout.InfiniteTimeSpan ? sse.ReconnectionInterval : null;
+
+    public void Claim(bool captureRaw, CancellationToken enumeratorToken)
+    {
+        if (Interlocked.Exchange(ref _claimed, 1) != 0)
+        {
+            throw new InvalidOperationException("A StreamResult can be enumerated only once; call StreamAsync again for a new stream.");
+        }
+
+        _enumeratorToken = enumeratorToken;
+        _captureRaw = captureRaw;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> MoveNextAsync(bool skipUnknown)
+    {
+        if (_done)
+        {
+            return false;
+        }
+
+        StreamDecoder<T> decoder;
+        if (_decoder is null)
+        {
+            decoder = await OpenAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            decoder = _decoder;
+            _scope!.BeginWait();
+        }
+
+        CallScope scope = _scope!;
+        while (true)
+        {
+            bool has;
+            try
+            {
+                has = await decoder.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Exception translated = Translate(ex);
+                await CloseAsync().ConfigureAwait(false);
+                if (ReferenceEquals(translated, ex))
+                {
+                    throw;
+                }
+
+                throw translated;
+            }
+
+            if (!has)
+            {
+                await CloseAsync().ConfigureAwait(false);
+                if (RequireSentinel && !SawSentinel)
+                {
+                    throw new StreamInterruptedException(
+                        StreamInterruptionReason.EndedBeforeSentinel,
+                        Delivered,
+                        LastEventId,
+                        $"{_request}: the stream ended after {Delivered} items without its terminal sentinel.");
+                }
+
+                return false;
+            }
+
+            switch (decoder.Kind)
+            {
+                case DecodedKind.Item:
+                    scope.EndWait();
+                    if (!_firstDelivered)
+                    {
+                        _firstDelivered = true;
+                        scope.EnterPhase(TimeoutKind.Idle, _streamOptions?.IdleTimeout ?? Client.Options.Timeouts.Idle, waiting: false);
+                    }
+
+                    Delivered++;
+                    LastEventId = decoder.Id;
+                    Current = decoder.Value;
+                    if (_captureRaw)
+                    {
+                        CurrentEvent = new StreamEvent<T>(decoder.EventType, LastEventId, decoder.Raw, decoder.Value, isKnown: true);
+                    }
+
+                    return true;
+
+                case DecodedKind.Sentinel:
+                    SawSentinel = true;
+                    await CloseAsync().ConfigureAwait(false);
+                    return false;
+
+                default:
+                    // An unknown event still proves the server is alive: restart the wait clock.
+                    scope.BeginWait();
+                    if (!skipUnknown)
+                    {
+                        scope.EndWait();
+                        CurrentEvent = new StreamEvent<T>(decoder.EventType, decoder.Id, decoder.Raw, default, isKnown: false);
+                        return true;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _done = true;
+        await CloseAsync().ConfigureAwait(false);
+    }
+
+    private bool RequireSentinel => _streamOptions?.RequireTerminalSentinel ?? Client.Options.Streaming.RequireTerminalSentinel;
+
+    private async ValueTask<StreamDecoder<T>> OpenAsync()
+    {
+        Client.ThrowIfDisposed();
+        ClientOptions options = Client.Options;
+        _scope = new CallScope(Client.Time, _request.Timeout ?? options.Timeouts.StreamTotal, _callToken, _enumeratorToken);
+        try
+        {
+            HttpResponseMessage response = await Client.SendForHeadersAsync(_request, StreamAccept, _scope).ConfigureAwait(false);
+            Response = response;
+            Headers = new ResponseHeaders(response.Headers, response.Content.Headers);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ApiErrors.FromResponseAsync(Client, response, _request, _scope.Token).ConfigureAwait(false);
+            }
+
+            StreamFormat format = _streamOptions?.Format is { } forced and not StreamFormat.Auto ? forced : Detect(response.Content.Headers.ContentType?.MediaType)
+                ?? throw await ApiErrors.UnexpectedContentTypeAsync(response, _request, "text/event-stream, application/x-ndjson or application/json", _scope.Token).ConfigureAwait(false);
+            Format = format;
+
+            Stream body = await response.Content.ReadAsStreamAsync(_scope.Token).ConfigureAwait(false);
+            DecoderSettings<T> settings = CreateSettings();
+            _decoder = format switch
+            {
+                StreamFormat.ServerSentEvents => new SseDecoder<T>(body, settings, _scope.Token),
+                StreamFormat.NdJson => new NdJsonDecoder<T>(body, settings, _scope.Token),
+                _ => new JsonArrayDecoder<T>(body, settings, _scope.Token),
+            };
+
+            _scope.EnterPhase(TimeoutKind.FirstEvent, _streamOptions?.FirstEventTimeout ?? options.Timeouts.FirstEvent, waiting: true);
+            return _decoder;
+        }
+        catch (Exception ex)
+        {
+            Exception translated = SdkClient.TranslateSendFailure(ex, _request, _scope) ?? ex;
+            await CloseAsync().ConfigureAwait(false);
+            if (ReferenceEquals(translated, ex))
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+    }
+
+    private DecoderSettings<T> CreateSettings()
+    {
+        StreamingOptions streaming = Client.Options.Streaming;
+        string? sentinel = _streamOptions?.TerminalSentinel ?? streaming.TerminalSentinel;
+        return new DecoderSettings<T>
+        {
+            ItemType = _itemType,
+            Sentinel = string.IsNullOrEmpty(sentinel) ? null : Encoding.UTF8.GetBytes(sentinel),
+            EventTypes = _streamOptions?.EventTypes is { } types ? new HashSet<string>(types, StringComparer.Ordinal) : null,
+            MaxLineBytes = streaming.MaxLineBytes,
+            MaxEventBytes = streaming.MaxEventBytes,
+            CaptureRaw = _captureRaw,
+            RequestName = _request.ToString(),
+        };
+    }
+
+    private Exception Translate(Exception exception)
+    {
+        if (exception is SdkException)
+        {
+            return exception;
+        }
+
+        if (exception is TruncatedStreamException truncated)
+        {
+            return new StreamInterruptedException(StreamInterruptionReason.TruncatedBody, Delivered, LastEventId, truncated.Message, exception);
+        }
+
+        if (_scope!.TranslateCancellation(exception, _request.ToString()) is { } canceled)
+        {
+            return canceled;
+        }
+
+        if (exception is IOException or HttpRequestException or OperationCanceledException)
+        {
+            return new StreamInterruptedException(
+                StreamInterruptionReason.ConnectionLost,
+                Delivered,
+                LastEventId,
+                $"{_request}: the connection was lost after {Delivered} items: {exception.Message}",
+                exception);
+        }
+
+        return exception;
+    }
+
+    private async ValueTask CloseAsync()
+    {
+        _done = true;
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        StreamDecoder<T>? decoder = _decoder;
+        if (decoder is not null)
+        {
+            await decoder.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Response?.Dispose();
+        _scope?.Dispose();
+    }
+
+    internal static StreamFormat? Detect(string? mediaType)
+    {
+        if (mediaType is null)
+        {
+            return null;
+        }
+
+        if (mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return StreamFormat.ServerSentEvents;
+        }
+
+        if (mediaType.Equals("application/x-ndjson", StringComparison.OrdinalIgnoreCase) ||
+            mediaType.Equals("application/ndjson", StringComparison.OrdinalIgnoreCase) ||
+            mediaType.Equals("application/jsonl", StringComparison.OrdinalIgnoreCase) ||
+            mediaType.Equals("application/x-jsonlines", StringComparison.OrdinalIgnoreCase) ||
+            mediaType.Equals("application/jsonlines", StringComparison.OrdinalIgnoreCase))
+        {
+            return StreamFormat.NdJson;
+        }
+
+        return SdkClient.IsJson(mediaType) ? StreamFormat.JsonArray : null;
+    }
+}

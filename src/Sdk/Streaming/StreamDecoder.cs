@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Sdk;
+
+/// <summary>What a decoded event turned out to be.</summary>
+internal enum DecodedKind
+{
+    Item,
+    Unknown,
+    Sentinel,
+}
+
+/// <summary>Settings a decoder needs, resolved once per stream from the client and call options.</summary>
+internal sealed class DecoderSettings<T>
+{
+    public required JsonTypeInfo<T> ItemType { get; init; }
+
+    public required byte[]? Sentinel { get; init; }
+
+    public required HashSet<string>? EventTypes { get; init; }
+
+    public required int MaxLineBytes { get; init; }
+
+    public required int MaxEventBytes { get; init; }
+
+    public required bool CaptureRaw { get; init; }
+
+    public required string RequestName { get; init; }
+}
+
+/// <summary>
+/// Turns a body into events, one <see cref="MoveNextAsync"/> at a time. The current event's kind, type, id, value and
+/// (when capturing) raw bytes are in fields, so nothing is allocated per event beyond the item itself.
+/// </summary>
+internal abstract class StreamDecoder<T> : IAsyncDisposable
+{
+    protected StreamDecoder(DecoderSettings<T> settings)
+    {
+        Settings = settings;
+    }
+
+    protected DecoderSettings<T> Settings { get; }
+
+    public DecodedKind Kind { get; protected set; }
+
+    public T? Value { get; protected set; }
+
+    public string EventType { get; protected set; } = "message";
+
+    public ReadOnlyMemory<byte> Raw { get; protected set; }
+
+    /// <summary>The number of events decoded so far (all kinds).</summary>
+    public long EventCount { get; protected set; }
+
+    /// <summary>The last event id in force for the current event (SSE only).</summary>
+    public virtual string? Id => null;
+
+    public abstract ValueTask<bool> MoveNextAsync();
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Classifies one event's data and decodes it when it is a known item.</summary>
+    protected void Decode(string eventType, ReadOnlySpan<byte> data)
+    {
+        long index = EventCount++;
+        EventType = eventType;
+        Raw = Settings.CaptureRaw ? data.ToArray() : default;
+        Value = default;
+
+        if (Settings.Sentinel is { } sentinel && data.SequenceEqual(sentinel))
+        {
+            Kind = DecodedKind.Sentinel;
+            return;
+        }
+
+        if (data.IsEmpty || (Settings.EventTypes is { } types && !types.Contains(eventType)))
+        {
+            Kind = DecodedKind.Unknown;
+            return;
+        }
+
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(data, Settings.ItemType);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidResponseException(
+                InvalidResponseReason.InvalidJson,
+                string.Create(CultureInfo.InvariantCulture, $"{Settings.RequestName}: stream event {index} is not valid JSON for {typeof(T).Name}: {ex.Message}"),
+                ex)
+            { EventIndex = index };
+        }
+
+        if (value is null)
+        {
+            throw new InvalidResponseException(
+                InvalidResponseReason.InvalidJson,
+                string.Create(CultureInfo.InvariantCulture, $"{Settings.RequestName}: stream event {index} is JSON null, not a {typeof(T).Name}."))
+            { EventIndex = index };
+        }
+
+        Value = value;
+        Kind = DecodedKind.Item;
+    }
+
+    protected InvalidResponseException TooLarge(InvalidResponseReason reason, long size)
+    {
+        string what = reason == InvalidResponseReason.LineTooLong ? "line" : "event";
+        int limit = reason == InvalidResponseReason.LineTooLong ? Settings.MaxLineBytes : Settings.MaxEventBytes;
+        return new InvalidResponseException(
+            reason,
+            string.Create(CultureInfo.InvariantCulture, $"{Settings.RequestName}: a stream {what} exceeded the limit of {limit} bytes (at least {size} bytes); the stream was stopped before buffering it."))
+        { EventIndex = EventCount };
+    }
+}
+
+/// <summary>Thrown by a decoder when the body ended inside a structure; the stream turns it into <see cref="StreamInterruptedException"/>.</summary>
+internal sealed class TruncatedStreamException : Exception
+{
+    public TruncatedStreamException(string message)
+        : base(message)
+    {
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Sdk.Transport;
+
+/// <summary>
+/// Owns the one <see cref="SocketsHttpHandler"/> of a client, configured from <see cref="ConnectionOptions"/>: pooled
+/// connections with a lifetime (DNS changes), HTTP/2 keep-alive pings, automatic decompression, no automatic redirects,
+/// and a connect step whose timeout runs on the client's <see cref="TimeProvider"/>.
+/// </summary>
+internal static class ConnectionManager
+{
+    public static SocketsHttpHandler CreateHandler(ClientOptions options)
+    {
+        ConnectionOptions connections = options.Connections;
+        TimeProvider time = options.TimeProvider;
+        TimeSpan connectTimeout = options.Timeouts.Connect;
+
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = connections.PooledConnectionLifetime,
+            PooledConnectionIdleTimeout = connections.PooledConnectionIdleTimeout,
+            MaxConnectionsPerServer = connections.MaxConnectionsPerServer,
+            EnableMultipleHttp2Connections = connections.EnableMultipleHttp2Connections,
+            KeepAlivePingDelay = connections.KeepAlivePingDelay,
+            KeepAlivePingTimeout = connections.KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            AutomaticDecompression = connections.AutomaticDecompression,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectTimeout = Timeout.InfiniteTimeSpan,
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, time, connectTimeout, cancellationToken),
+        };
+
+        if (connections.Proxy is { } proxy)
+        {
+            handler.Proxy = proxy;
+            handler.UseProxy = true;
+        }
+
+        return handler;
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, TimeProvider time, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeoutSource = ClientOptionsValidator.IsFinite(timeout) ? new CancellationTokenSource(timeout, time) : null;
+        using CancellationTokenSource? linked = timeoutSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            await socket.ConnectAsync(endPoint, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (OperationCanceledException ex) when (timeoutSource is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new SdkTimeoutException(
+                TimeoutKind.Connect,
+                timeout,
+                $"Connecting to {endPoint.Host}:{endPoint.Port} timed out: the connect limit of {timeout.TotalSeconds:0.###} s passed.",
+                ex);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
