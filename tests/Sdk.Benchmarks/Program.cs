@@ -1,0 +1,1 @@
+System.Console.WriteLine("usage: dotnet run -c Release --project tests/Sdk.Benchmarks -- [compare|micro]");

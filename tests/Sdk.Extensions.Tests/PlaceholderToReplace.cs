@@ -1,0 +1,1 @@
+namespace Sdk.Extensions.Tests;
