@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Sdk;
 
 /// <summary>
@@ -43,12 +45,12 @@ internal sealed class CallScope : IDisposable
         _caller2 = caller2;
         if (caller1.CanBeCanceled)
         {
-            _registration1 = caller1.UnsafeRegister(static s => ((CallScope)s!).CancelFromCaller(), this);
+            _registration1 = caller1.UnsafeRegister(static s => ((CallScope)s!).SafeCancel(), this);
         }
 
         if (caller2.CanBeCanceled && caller2 != caller1)
         {
-            _registration2 = caller2.UnsafeRegister(static s => ((CallScope)s!).CancelFromCaller(), this);
+            _registration2 = caller2.UnsafeRegister(static s => ((CallScope)s!).SafeCancel(), this);
         }
 
         if (_totalDeadline != long.MaxValue)
@@ -128,7 +130,11 @@ internal sealed class CallScope : IDisposable
         if (Fired is { } kind)
         {
             TimeSpan limit = LimitOf(kind);
-            return new SdkTimeoutException(kind, limit, $"{what} timed out: the {Describe(kind)} limit of {limit.TotalSeconds:0.###} s passed.", exception);
+            return new SdkTimeoutException(
+                kind,
+                limit,
+                string.Create(CultureInfo.InvariantCulture, $"{what} timed out: the {Describe(kind)} limit of {limit.TotalSeconds:0.###} s passed."),
+                exception);
         }
 
         return null;
@@ -220,7 +226,7 @@ internal sealed class CallScope : IDisposable
 
         if (fire is not null)
         {
-            _cts.Cancel();
+            SafeCancel();
         }
     }
 
@@ -250,7 +256,8 @@ internal sealed class CallScope : IDisposable
         }
     }
 
-    private void CancelFromCaller()
+    /// <summary>Cancels the call's token; harmless when the call already finished and disposed it.</summary>
+    private void SafeCancel()
     {
         try
         {

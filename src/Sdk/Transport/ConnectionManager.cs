@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -57,7 +58,7 @@ internal static class ConnectionManager
             throw new SdkTimeoutException(
                 TimeoutKind.Connect,
                 timeout,
-                $"Connecting to {endPoint.Host}:{endPoint.Port} timed out: the connect limit of {timeout.TotalSeconds:0.###} s passed.",
+                string.Create(CultureInfo.InvariantCulture, $"Connecting to {endPoint.Host}:{endPoint.Port} timed out: the connect limit of {timeout.TotalSeconds:0.###} s passed."),
                 ex);
         }
         catch
