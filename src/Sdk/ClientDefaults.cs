@@ -21,6 +21,8 @@ internal static class ClientDefaults
     public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
     public const int MaxConnectionsPerServer = int.MaxValue;
+    public const int MaxResponseDrainBytes = 64 * 1024;
+    public static readonly TimeSpan ResponseDrainTimeout = TimeSpan.FromSeconds(1);
 
     public static readonly string[] RequestIdHeaders = ["x-request-id", "request-id"];
 }

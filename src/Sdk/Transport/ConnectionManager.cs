@@ -30,6 +30,11 @@ internal static class ConnectionManager
             AllowAutoRedirect = false,
             UseCookies = false,
             ConnectTimeout = Timeout.InfiniteTimeSpan,
+
+            // A stream abandoned mid-way (break, dispose) is drained only briefly before its connection is closed; a stream that
+            // ended at its sentinel has a few bytes left (the chunk terminator), drained at once, and keeps its connection.
+            MaxResponseDrainSize = ClientDefaults.MaxResponseDrainBytes,
+            ResponseDrainTimeout = ClientDefaults.ResponseDrainTimeout,
             ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, time, connectTimeout, cancellationToken),
         };
 
