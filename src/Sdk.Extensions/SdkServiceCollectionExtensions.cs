@@ -33,10 +33,11 @@ public static class SdkServiceCollectionExtensions
     /// <summary>Registers one <see cref="SdkClient"/> singleton; see the overload taking the service provider.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Fills in the options.</param>
+    /// <param name="build">Optional further builder steps (a transport, handler settings).</param>
     /// <returns>The service collection.</returns>
-    public static IServiceCollection AddSdkClient(this IServiceCollection services, Action<ClientOptions> configure)
+    public static IServiceCollection AddSdkClient(this IServiceCollection services, Action<ClientOptions> configure, Action<SdkClientBuilder>? build = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        return services.AddSdkClient((_, options) => configure(options));
+        return services.AddSdkClient((_, options) => configure(options), build);
     }
 }

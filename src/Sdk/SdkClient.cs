@@ -7,7 +7,7 @@ namespace Sdk;
 /// streams, <see cref="ListAsync{T}"/> for auto-paginated lists. Create it with <see cref="CreateBuilder"/>; it is immutable
 /// and safe to share across threads. Dispose it to close its connections.
 /// </summary>
-public sealed partial class SdkClient : IAsyncDisposable
+public sealed partial class SdkClient : IAsyncDisposable, IDisposable
 {
     private readonly ClientOptions _options;
     private readonly SdkTransport _transport;
@@ -53,6 +53,22 @@ public sealed partial class SdkClient : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0 && _disposeTransport)
         {
             await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Closes the client's connections synchronously, for containers and callers that cannot await; prefer
+    /// <see cref="DisposeAsync"/>. The shipped transports release their resources without blocking.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _disposeTransport)
+        {
+            ValueTask pending = _transport.DisposeAsync();
+            if (!pending.IsCompletedSuccessfully)
+            {
+                pending.AsTask().GetAwaiter().GetResult();
+            }
         }
     }
 

@@ -4,7 +4,7 @@ using Sdk.Transport;
 
 namespace Sdk.Extensions.Tests;
 
-/// <summary>Who disposes the client: the root container, asynchronously; never a scope.</summary>
+/// <summary>Who disposes the client: the root container (asynchronously or not); never a scope.</summary>
 public sealed class AddSdkClientDisposalTests
 {
     private static readonly Uri BaseAddress = new("https://api.example.test/v1/");
@@ -40,22 +40,18 @@ public sealed class AddSdkClientDisposalTests
         Assert.Equal(1, response.Value.Id);
     }
 
-    /// <summary>
-    /// SdkClient implements only IAsyncDisposable, so Microsoft.Extensions.DependencyInjection refuses a synchronous
-    /// <c>Dispose()</c> of a container that created it. Hosts dispose asynchronously; code that builds its own provider
-    /// must use <c>await using</c>. If SdkClient gains IDisposable, this test should be changed to expect disposal.
-    /// </summary>
+    /// <summary>SdkClient is also IDisposable, so a container disposed synchronously disposes it too.</summary>
     [Fact]
-    public async Task Dispose_SynchronousRootContainer_ThrowsBecauseTheClientIsOnlyAsyncDisposable()
+    public async Task Dispose_SynchronousRootContainer_DisposesTheClient()
     {
         var transport = new InMemoryTransport();
         ServiceProvider provider = BuildProvider(transport);
         SdkClient client = provider.GetRequiredService<SdkClient>();
 
-        InvalidOperationException ex = Assert.Throws<InvalidOperationException>(provider.Dispose);
+        provider.Dispose();
 
-        Assert.Contains("IAsyncDisposable", ex.Message, StringComparison.Ordinal);
-        await client.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => client.SendAsync(ApiRequest.Get("anything")));
+        Assert.Empty(transport.Requests);
     }
 
     private static ServiceProvider BuildProvider(InMemoryTransport transport)
