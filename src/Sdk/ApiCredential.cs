@@ -6,12 +6,23 @@ namespace Sdk;
 /// </summary>
 public sealed class ApiCredential
 {
+    private readonly string[] _secretForms;
+
     private ApiCredential(string kind, string headerName, string headerValue, string secret)
     {
         Kind = kind;
         HeaderName = headerName;
         HeaderValue = headerValue;
         Secret = secret;
+
+        // The secret as a server might echo it: raw, JSON-escaped, URL-encoded or base64 (longest first, so no form is half-replaced).
+        _secretForms = new[]
+        {
+            secret,
+            System.Text.Json.JsonEncodedText.Encode(secret).ToString(),
+            Uri.EscapeDataString(secret),
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret)),
+        }.Distinct(StringComparer.Ordinal).OrderByDescending(form => form.Length).ToArray();
     }
 
     /// <summary>The kind of credential (<c>Bearer</c> or <c>ApiKey</c>); never the secret.</summary>
@@ -52,9 +63,19 @@ public sealed class ApiCredential
     /// <inheritdoc />
     public override string ToString() => $"ApiCredential({Kind}, {HeaderName}: ***)";
 
-    /// <summary>Removes every occurrence of the secret from <paramref name="text"/>.</summary>
-    internal string Redact(string text) =>
-        text.Contains(Secret, StringComparison.Ordinal) ? text.Replace(Secret, "***", StringComparison.Ordinal) : text;
+    /// <summary>Removes every occurrence of the secret (raw, JSON-escaped, URL-encoded or base64) from <paramref name="text"/>.</summary>
+    internal string Redact(string text)
+    {
+        foreach (string form in _secretForms)
+        {
+            if (text.Contains(form, StringComparison.Ordinal))
+            {
+                text = text.Replace(form, "***", StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
 
     private static void ValidateSecret(string value, string parameterName)
     {

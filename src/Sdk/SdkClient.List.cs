@@ -63,6 +63,11 @@ public sealed partial class SdkClient
             Page<T> page = await GetPageAsync(current, paginator, itemType, cancellationToken).ConfigureAwait(false);
             yield return page;
 
+            if (page.ContinuationError is { } stalled)
+            {
+                throw stalled;
+            }
+
             if (page.Continuation is not { } continuation)
             {
                 yield break;
@@ -82,18 +87,18 @@ public sealed partial class SdkClient
     private async Task<Page<T>> GetPageAsync<T>(ApiRequest request, Paginator paginator, JsonTypeInfo<T> itemType, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        using var scope = new CallScope(Time, request.Timeout ?? _options.Timeouts.Total, cancellationToken);
+        using CallScope scope = CreateScope(request.Timeout ?? _options.Timeouts.Total, cancellationToken);
         HttpResponseMessage response = await SendForHeadersAsync(request, JsonAccept, scope).ConfigureAwait(false);
         try
         {
             if (!response.IsSuccessStatusCode)
             {
-                throw await ApiErrors.FromResponseAsync(this, response, request, scope.Token).ConfigureAwait(false);
+                throw await ApiErrors.FromResponseAsync(this, response, request, scope).ConfigureAwait(false);
             }
 
             if (!IsJson(response.Content.Headers.ContentType?.MediaType))
             {
-                throw await ApiErrors.UnexpectedContentTypeAsync(response, request, "application/json", scope.Token).ConfigureAwait(false);
+                throw await ApiErrors.UnexpectedContentTypeAsync(this, response, request, "application/json", scope).ConfigureAwait(false);
             }
 
             (byte[] buffer, int length) = await ReadBoundedAsync(response, request, scope.Token).ConfigureAwait(false);
@@ -102,16 +107,17 @@ public sealed partial class SdkClient
                 var items = new List<T>();
                 var headers = new ResponseHeaders(response.Headers, response.Content.Headers);
                 string? continuation;
+                InvalidResponseException? stalled;
                 try
                 {
-                    continuation = paginator.ReadPage(buffer.AsSpan(0, length), headers, itemType, items, request.ToString());
+                    continuation = paginator.ReadPage(buffer.AsSpan(0, length), headers, itemType, items, request.ToString(), out stalled);
                 }
                 catch (JsonException ex)
                 {
                     throw new InvalidResponseException(InvalidResponseReason.InvalidJson, $"{request}: the page is not valid JSON for a list of {typeof(T).Name}: {ex.Message}", ex);
                 }
 
-                return new Page<T>(response, RequestIdHeaders, items, continuation);
+                return new Page<T>(response, RequestIdHeaders, items, continuation) { ContinuationError = stalled };
             }
             finally
             {

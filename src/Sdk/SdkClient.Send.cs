@@ -27,16 +27,16 @@ public sealed partial class SdkClient
         ArgumentNullException.ThrowIfNull(responseType);
         ThrowIfDisposed();
 
-        using var scope = new CallScope(Time, request.Timeout ?? _options.Timeouts.Total, cancellationToken);
+        using CallScope scope = CreateScope(request.Timeout ?? _options.Timeouts.Total, cancellationToken);
         HttpResponseMessage response = await SendForHeadersAsync(request, JsonAccept, scope).ConfigureAwait(false);
         try
         {
             if (!response.IsSuccessStatusCode)
             {
-                throw await ApiErrors.FromResponseAsync(this, response, request, scope.Token).ConfigureAwait(false);
+                throw await ApiErrors.FromResponseAsync(this, response, request, scope).ConfigureAwait(false);
             }
 
-            T value = await ReadJsonAsync(response, request, responseType, scope.Token).ConfigureAwait(false);
+            T value = await ReadJsonAsync(response, request, responseType, scope).ConfigureAwait(false);
             return new ApiResponse<T>(response, RequestIdHeaders, value);
         }
         catch (Exception ex) when (TranslateBodyFailure(ex, request, scope) is { } translated)
@@ -62,13 +62,13 @@ public sealed partial class SdkClient
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfDisposed();
 
-        using var scope = new CallScope(Time, request.Timeout ?? _options.Timeouts.Total, cancellationToken);
+        using CallScope scope = CreateScope(request.Timeout ?? _options.Timeouts.Total, cancellationToken);
         HttpResponseMessage response = await SendForHeadersAsync(request, JsonAccept, scope).ConfigureAwait(false);
         try
         {
             if (!response.IsSuccessStatusCode)
             {
-                throw await ApiErrors.FromResponseAsync(this, response, request, scope.Token).ConfigureAwait(false);
+                throw await ApiErrors.FromResponseAsync(this, response, request, scope).ConfigureAwait(false);
             }
 
             return new ApiResponse(response, RequestIdHeaders);
@@ -145,12 +145,13 @@ public sealed partial class SdkClient
         };
     }
 
-    private async ValueTask<T> ReadJsonAsync<T>(HttpResponseMessage response, ApiRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private async ValueTask<T> ReadJsonAsync<T>(HttpResponseMessage response, ApiRequest request, JsonTypeInfo<T> type, CallScope scope)
     {
+        CancellationToken cancellationToken = scope.Token;
         HttpContent content = response.Content;
         if (!IsJson(content.Headers.ContentType?.MediaType))
         {
-            throw await ApiErrors.UnexpectedContentTypeAsync(response, request, "application/json", cancellationToken).ConfigureAwait(false);
+            throw await ApiErrors.UnexpectedContentTypeAsync(this, response, request, "application/json", scope).ConfigureAwait(false);
         }
 
         long limit = _options.MaxResponseBytes;

@@ -13,6 +13,7 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
     private readonly SdkTransport _transport;
     private readonly bool _disposeTransport;
     private readonly RequestFactory _requests;
+    private readonly CancellationTokenSource _lifetime = new();
     private int _disposed;
 
     internal SdkClient(ClientOptions options, SdkTransport transport, bool disposeTransport)
@@ -46,13 +47,20 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public static SdkClient Create(ClientOptions options) => CreateBuilder(options).Build();
 
-    /// <summary>Closes the client's connections. Calls in flight fail; streams already open end with an error.</summary>
+    /// <summary>
+    /// Closes the client's connections. Calls and streams in flight end at once with <see cref="ObjectDisposedException"/>;
+    /// items a stream already delivered stay delivered.
+    /// </summary>
     /// <returns>A task that completes when resources are released.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _disposeTransport)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            await _transport.DisposeAsync().ConfigureAwait(false);
+            _lifetime.Cancel();
+            if (_disposeTransport)
+            {
+                await _transport.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -62,15 +70,23 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _disposeTransport)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            ValueTask pending = _transport.DisposeAsync();
-            if (!pending.IsCompletedSuccessfully)
+            _lifetime.Cancel();
+            if (_disposeTransport)
             {
-                pending.AsTask().GetAwaiter().GetResult();
+                ValueTask pending = _transport.DisposeAsync();
+                if (!pending.IsCompletedSuccessfully)
+                {
+                    pending.AsTask().GetAwaiter().GetResult();
+                }
             }
         }
     }
+
+    /// <summary>The limits and cancellation of one call: its total timeout, the caller's tokens and the client's lifetime.</summary>
+    internal CallScope CreateScope(TimeSpan total, CancellationToken caller1, CancellationToken caller2 = default) =>
+        new(Time, total, _lifetime.Token, caller1, caller2);
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 }

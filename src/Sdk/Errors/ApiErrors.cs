@@ -9,23 +9,26 @@ namespace Sdk;
 /// <summary>Builds <see cref="ApiException"/>s and content-type errors from responses.</summary>
 internal static class ApiErrors
 {
-    public static async ValueTask<ApiException> FromResponseAsync(SdkClient client, HttpResponseMessage response, ApiRequest request, CancellationToken cancellationToken)
+    public static async ValueTask<ApiException> FromResponseAsync(SdkClient client, HttpResponseMessage response, ApiRequest request, CallScope scope)
     {
         byte[] bytes = [];
         bool truncated = false;
         try
         {
-            (bytes, truncated) = await ResponseText.ReadPrefixAsync(response.Content, client.Options.MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+            (bytes, truncated) = await ResponseText.ReadPrefixAsync(response.Content, client.Options.MaxErrorBodyBytes, scope.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (IsUnreadableBody(ex, scope))
         {
-            // The status is what matters; a body that cannot be read is reported as absent.
+            // The status is what matters; a body that cannot be read (or that stalls past a timeout) is reported as absent.
         }
 
         var headers = new ResponseHeaders(response.Headers, response.Content.Headers);
         string? requestId = headers.FirstOf(client.RequestIdHeaders);
         string? rawBody = bytes.Length == 0 ? null : client.Requests.Redact(Encoding.UTF8.GetString(bytes));
-        object? error = truncated ? null : TryParse(bytes, request.ErrorType ?? client.Options.ErrorType);
+
+        // Parse the redacted text, so a server that echoes the credential cannot put it into the parsed error either.
+        byte[] redacted = rawBody is null ? [] : Encoding.UTF8.GetBytes(rawBody);
+        object? error = truncated ? null : TryParse(redacted, request.ErrorType ?? client.Options.ErrorType);
 
         var message = new StringBuilder();
         message.Append(CultureInfo.InvariantCulture, $"{request} returned {(int)response.StatusCode} {Describe(response)}");
@@ -34,7 +37,7 @@ internal static class ApiErrors
             message.Append(" (request id ").Append(requestId).Append(')');
         }
 
-        if (ExtractMessage(bytes) is { } summary)
+        if (ExtractMessage(redacted) is { } summary)
         {
             message.Append(": ").Append(summary);
         }
@@ -49,26 +52,32 @@ internal static class ApiErrors
         };
     }
 
-    public static async ValueTask<InvalidResponseException> UnexpectedContentTypeAsync(HttpResponseMessage response, ApiRequest request, string expected, CancellationToken cancellationToken)
+    public static async ValueTask<InvalidResponseException> UnexpectedContentTypeAsync(SdkClient client, HttpResponseMessage response, ApiRequest request, string expected, CallScope scope)
     {
         string? contentType = response.Content.Headers.ContentType?.ToString();
         string snippet = "";
         try
         {
-            (byte[] bytes, _) = await ResponseText.ReadPrefixAsync(response.Content, 256, cancellationToken).ConfigureAwait(false);
-            snippet = ResponseText.Snippet(bytes);
+            // Read more than is quoted, so a credential that straddles the cut is still found and removed.
+            (byte[] bytes, _) = await ResponseText.ReadPrefixAsync(response.Content, 1024, scope.Token).ConfigureAwait(false);
+            snippet = ResponseText.Snippet(Encoding.UTF8.GetBytes(client.Requests.Redact(Encoding.UTF8.GetString(bytes))));
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (IsUnreadableBody(ex, scope))
         {
             // Diagnostics only.
         }
 
-        string message = $"{request} answered with content type '{contentType ?? "(none)"}' where {expected} was expected";
+        string message = client.Requests.Redact($"{request} answered with content type '{contentType ?? "(none)"}' where {expected} was expected");
         return new InvalidResponseException(InvalidResponseReason.UnexpectedContentType, snippet.Length == 0 ? message + "." : $"{message}; the body starts with: {snippet}")
         {
             ContentType = contentType,
         };
     }
+
+    /// <summary>A body read failure that only costs diagnostics; the caller's cancellation and the client's disposal still propagate.</summary>
+    private static bool IsUnreadableBody(Exception exception, CallScope scope) =>
+        exception is IOException or HttpRequestException ||
+        (exception is OperationCanceledException && !scope.CallerCanceled && !scope.ClientDisposed);
 
     private static string Describe(HttpResponseMessage response) =>
         response.ReasonPhrase is { Length: > 0 } reason ? reason : ((HttpStatusCode)(int)response.StatusCode).ToString();

@@ -20,6 +20,8 @@ internal sealed class CallScope : IDisposable
     private readonly CancellationToken _caller2;
     private readonly CancellationTokenRegistration _registration1;
     private readonly CancellationTokenRegistration _registration2;
+    private readonly CancellationTokenRegistration _lifetimeRegistration;
+    private readonly CancellationToken _lifetime;
     private readonly Lock _lock = new();
     private readonly long _totalDeadline;
     private readonly TimeSpan _total;
@@ -34,7 +36,7 @@ internal sealed class CallScope : IDisposable
     private volatile int _fired = -1;
     private bool _disposed;
 
-    public CallScope(TimeProvider time, TimeSpan total, CancellationToken caller1, CancellationToken caller2 = default)
+    public CallScope(TimeProvider time, TimeSpan total, CancellationToken lifetime, CancellationToken caller1, CancellationToken caller2 = default)
     {
         _time = time;
         _total = total;
@@ -53,6 +55,12 @@ internal sealed class CallScope : IDisposable
             _registration2 = caller2.UnsafeRegister(static s => ((CallScope)s!).SafeCancel(), this);
         }
 
+        _lifetime = lifetime;
+        if (lifetime.CanBeCanceled)
+        {
+            _lifetimeRegistration = lifetime.UnsafeRegister(static s => ((CallScope)s!).SafeCancel(), this);
+        }
+
         if (_totalDeadline != long.MaxValue)
         {
             Arm(total);
@@ -67,6 +75,9 @@ internal sealed class CallScope : IDisposable
 
     /// <summary>Whether one of the caller's tokens asked for cancellation.</summary>
     public bool CallerCanceled => _caller1.IsCancellationRequested || _caller2.IsCancellationRequested;
+
+    /// <summary>Whether the client was disposed while the call was in flight.</summary>
+    public bool ClientDisposed => _lifetime.IsCancellationRequested;
 
     /// <summary>The caller token that fired (for the <see cref="OperationCanceledException"/> we rethrow).</summary>
     public CancellationToken CallerToken => _caller1.IsCancellationRequested ? _caller1 : _caller2;
@@ -115,7 +126,9 @@ internal sealed class CallScope : IDisposable
     /// <summary>Maps an exception from an operation under this scope to what the caller should see.</summary>
     public Exception? TranslateCancellation(Exception exception, string what)
     {
-        if (exception is not OperationCanceledException)
+        // After the client is disposed, a call in flight may see its transport fail rather than its token fire.
+        bool disposedTransport = ClientDisposed && exception is IOException or HttpRequestException or ObjectDisposedException;
+        if (exception is not OperationCanceledException && !disposedTransport)
         {
             return null;
         }
@@ -125,6 +138,11 @@ internal sealed class CallScope : IDisposable
             return exception is OperationCanceledException oce && oce.CancellationToken == CallerToken
                 ? exception
                 : new OperationCanceledException("The operation was canceled.", exception, CallerToken);
+        }
+
+        if (ClientDisposed)
+        {
+            return new ObjectDisposedException(nameof(SdkClient), $"{what} was stopped because the client was disposed.");
         }
 
         if (Fired is { } kind)
@@ -150,6 +168,7 @@ internal sealed class CallScope : IDisposable
 
         _registration1.Dispose();
         _registration2.Dispose();
+        _lifetimeRegistration.Dispose();
         _cts.Dispose();
     }
 

@@ -30,7 +30,7 @@ internal sealed class NextLinkPaginator : Paginator
         Uri page = requests.BuildUri(current);
         if (!Uri.TryCreate(page, continuation, out Uri? next) || (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps))
         {
-            throw new InvalidResponseException(InvalidResponseReason.InvalidJson, $"{current}: the next link is not a valid http(s) URI.");
+            throw new InvalidResponseException(InvalidResponseReason.CrossOriginLink, $"{current}: the next link is not an http(s) URI of the base address's origin; it is not followed.");
         }
 
         if (!requests.IsSameOrigin(next))

@@ -16,4 +16,7 @@ public sealed class Page<T> : ApiResponse
 
     /// <summary>The cursor or next link that leads to the next page; <see langword="null"/> on the last page.</summary>
     public string? Continuation { get; }
+
+    /// <summary>A problem with the continuation, raised once this page's items were delivered.</summary>
+    internal InvalidResponseException? ContinuationError { get; init; }
 }

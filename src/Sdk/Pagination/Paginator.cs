@@ -18,8 +18,13 @@ public abstract class Paginator
     }
 
     /// <summary>Reads a page's items (in the items field, or the whole body when it is an array) and its continuation.</summary>
-    internal string? ReadPage<T>(ReadOnlySpan<byte> body, ResponseHeaders headers, JsonTypeInfo<T> itemType, List<T> items, string requestName)
+    /// <remarks>
+    /// A page whose continuation cannot be read (it claims more items but gives no cursor) still delivers its items:
+    /// the problem is returned in <paramref name="stalled"/> and raised after them.
+    /// </remarks>
+    internal string? ReadPage<T>(ReadOnlySpan<byte> body, ResponseHeaders headers, JsonTypeInfo<T> itemType, List<T> items, string requestName, out InvalidResponseException? stalled)
     {
+        stalled = null;
         if (!JsonPath.TryFind(body, _itemsPath, out Utf8JsonReader reader) || reader.TokenType != JsonTokenType.StartArray)
         {
             throw new InvalidResponseException(
@@ -41,7 +46,15 @@ public abstract class Paginator
             (lastStart, lastEnd) = (start, end);
         }
 
-        return ReadContinuation(body, headers, lastStart < 0 ? default : body[lastStart..lastEnd], requestName);
+        try
+        {
+            return ReadContinuation(body, headers, lastStart < 0 ? default : body[lastStart..lastEnd], requestName);
+        }
+        catch (InvalidResponseException ex) when (ex.Reason == InvalidResponseReason.PaginationStalled)
+        {
+            stalled = ex;
+            return null;
+        }
     }
 
     /// <summary>The continuation (cursor or link) for the page after this one, or <see langword="null"/> on the last page.</summary>

@@ -62,11 +62,19 @@ internal sealed class RequestFactory
         {
             foreach (KeyValuePair<string, string> header in own)
             {
-                if (!headers.TryAddWithoutValidation(header.Key, header.Value) &&
-                    !(message.Content?.Headers.TryAddWithoutValidation(header.Key, header.Value) ?? false))
+                if (headers.TryAddWithoutValidation(header.Key, header.Value))
+                {
+                    continue;
+                }
+
+                // A content header (Content-Type, Content-Language…): the request's own value replaces the body's default.
+                if (message.Content is null)
                 {
                     throw new InvalidOperationException($"{request}: the header '{header.Key}' needs a request body.");
                 }
+
+                message.Content.Headers.Remove(header.Key);
+                message.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
         }
 

@@ -172,7 +172,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
     {
         Client.ThrowIfDisposed();
         ClientOptions options = Client.Options;
-        _scope = new CallScope(Client.Time, _request.Timeout ?? options.Timeouts.StreamTotal, _callToken, _enumeratorToken);
+        _scope = Client.CreateScope(_request.Timeout ?? options.Timeouts.StreamTotal, _callToken, _enumeratorToken);
         try
         {
             HttpResponseMessage response = await Client.SendForHeadersAsync(_request, StreamAccept, _scope).ConfigureAwait(false);
@@ -180,11 +180,11 @@ internal sealed class StreamCall<T> : IAsyncDisposable
             Headers = new ResponseHeaders(response.Headers, response.Content.Headers);
             if (!response.IsSuccessStatusCode)
             {
-                throw await ApiErrors.FromResponseAsync(Client, response, _request, _scope.Token).ConfigureAwait(false);
+                throw await ApiErrors.FromResponseAsync(Client, response, _request, _scope).ConfigureAwait(false);
             }
 
             StreamFormat format = _streamOptions?.Format is { } forced and not StreamFormat.Auto ? forced : Detect(response.Content.Headers.ContentType?.MediaType)
-                ?? throw await ApiErrors.UnexpectedContentTypeAsync(response, _request, "text/event-stream, application/x-ndjson or application/json", _scope.Token).ConfigureAwait(false);
+                ?? throw await ApiErrors.UnexpectedContentTypeAsync(Client, response, _request, "text/event-stream, application/x-ndjson or application/json", _scope).ConfigureAwait(false);
             Format = format;
 
             Stream body = await response.Content.ReadAsStreamAsync(_scope.Token).ConfigureAwait(false);
