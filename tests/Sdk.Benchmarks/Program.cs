@@ -1,1 +1,27 @@
-System.Console.WriteLine("usage: dotnet run -c Release --project tests/Sdk.Benchmarks -- [compare|micro]");
+using Sdk.Benchmarks.Compare;
+using Sdk.Benchmarks.Micro;
+
+namespace Sdk.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/Sdk.Benchmarks -- micro [BenchmarkDotNet args]</c> runs the decode-path
+/// micro-benchmarks; <c>-- compare</c> runs the side-by-side harness against a local Kestrel server.
+/// </summary>
+internal static class Program
+{
+    private const string Usage = "usage: dotnet run -c Release --project tests/Sdk.Benchmarks -- micro [BenchmarkDotNet args] | compare [--events N] [--rounds R] [--requests N]";
+
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "micro":
+                return MicroCommand.Run(args[1..]);
+            case "compare":
+                return await CompareCommand.RunAsync(args[1..]);
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+}

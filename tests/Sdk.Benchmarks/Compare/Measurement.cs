@@ -1,0 +1,138 @@
+using System.Diagnostics;
+
+namespace Sdk.Benchmarks.Compare;
+
+/// <summary>What the measurement loop collected for one contender.</summary>
+internal sealed class Results
+{
+    public List<double> StreamSeconds { get; } = [];
+
+    public List<long> StreamAllocated { get; } = [];
+
+    public List<double> StreamCpuSeconds { get; } = [];
+
+    public List<long> UnaryTicks { get; } = [];
+
+    public List<long> UnaryAllocated { get; } = [];
+}
+
+/// <summary>
+/// The measurement loop: warm every contender up, then alternate them over rounds (the starting contender rotates each round),
+/// timing each stream and each unary request. Allocations are process-wide <see cref="GC.GetTotalAllocatedBytes(bool)"/>
+/// deltas (precise), which count every thread an async call runs on, the server's included; the caller subtracts the
+/// server-only contender's figure.
+/// </summary>
+internal sealed class Measurement
+{
+    private readonly Process _process = Process.GetCurrentProcess();
+    private readonly IReadOnlyList<IContender> _contenders;
+    private readonly Decoded _expectedStream;
+    private readonly Decoded _expectedUnary;
+    private readonly CancellationToken _cancellationToken;
+
+    public Measurement(IReadOnlyList<IContender> contenders, Decoded expectedStream, Decoded expectedUnary, CancellationToken cancellationToken)
+    {
+        _contenders = contenders;
+        _expectedStream = expectedStream;
+        _expectedUnary = expectedUnary;
+        _cancellationToken = cancellationToken;
+        foreach (IContender contender in contenders)
+        {
+            Results[contender.Name] = new Results();
+        }
+    }
+
+    public Dictionary<string, Results> Results { get; } = [];
+
+    public async Task WarmUpAsync(int streams, int requests)
+    {
+        foreach (IContender contender in _contenders)
+        {
+            for (int i = 0; i < streams; i++)
+            {
+                Check(contender, await contender.StreamAsync(_cancellationToken), _expectedStream);
+            }
+
+            for (int i = 0; i < requests; i++)
+            {
+                Check(contender, await contender.UnaryAsync(_cancellationToken), _expectedUnary);
+            }
+        }
+    }
+
+    public async Task MeasureStreamsAsync(int rounds)
+    {
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (IContender contender in InRoundOrder(round))
+            {
+                Settle();
+                TimeSpan cpu = ProcessorTime();
+                long allocated = GC.GetTotalAllocatedBytes(precise: true);
+                long start = Stopwatch.GetTimestamp();
+                Decoded decoded = await contender.StreamAsync(_cancellationToken);
+                TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+                allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+                cpu = ProcessorTime() - cpu;
+                Check(contender, decoded, _expectedStream);
+                Results[contender.Name].StreamSeconds.Add(elapsed.TotalSeconds);
+                Results[contender.Name].StreamAllocated.Add(allocated);
+                Results[contender.Name].StreamCpuSeconds.Add(cpu.TotalSeconds);
+            }
+        }
+    }
+
+    public async Task MeasureUnaryAsync(int blocks, int requestsPerBlock)
+    {
+        for (int block = 0; block < blocks; block++)
+        {
+            foreach (IContender contender in InRoundOrder(block))
+            {
+                Settle();
+                Results results = Results[contender.Name];
+                results.UnaryTicks.EnsureCapacity(results.UnaryTicks.Count + requestsPerBlock);
+                long allocated = GC.GetTotalAllocatedBytes(precise: true);
+                for (int i = 0; i < requestsPerBlock; i++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    Decoded decoded = await contender.UnaryAsync(_cancellationToken);
+                    results.UnaryTicks.Add(Stopwatch.GetTimestamp() - start);
+                    Check(contender, decoded, _expectedUnary);
+                }
+
+                results.UnaryAllocated.Add(GC.GetTotalAllocatedBytes(precise: true) - allocated);
+            }
+        }
+    }
+
+    private IEnumerable<IContender> InRoundOrder(int round)
+    {
+        for (int i = 0; i < _contenders.Count; i++)
+        {
+            yield return _contenders[(round + i) % _contenders.Count];
+        }
+    }
+
+    /// <summary>The CPU time of the whole process (client and server threads), which is less disturbed by other processes than wall time.</summary>
+    private TimeSpan ProcessorTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    /// <summary>Starts each measured block from an empty young generation, so one contender does not pay for another's garbage.</summary>
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    private static void Check(IContender contender, Decoded actual, Decoded expected)
+    {
+        if (actual != expected)
+        {
+            throw new InvalidOperationException($"{contender.Name} decoded {actual}, expected {expected}.");
+        }
+    }
+}
