@@ -29,7 +29,10 @@ public sealed class ConnectionOptions
     /// <value>20 seconds.</value>
     public TimeSpan KeepAlivePingTimeout { get; set; } = ClientDefaults.KeepAlivePingTimeout;
 
-    /// <summary>Which response encodings are decompressed automatically.</summary>
+    /// <summary>
+    /// Which response encodings are requested (<c>Accept-Encoding</c>) and decompressed. The SDK decompresses itself, after
+    /// the handler, so size limits such as <see cref="ClientOptions.MaxResponseBytes"/> count decompressed bytes.
+    /// </summary>
     /// <value><see cref="DecompressionMethods.All"/>.</value>
     public DecompressionMethods AutomaticDecompression { get; set; } = DecompressionMethods.All;
 

@@ -135,16 +135,19 @@ public sealed partial class SdkClient
     }
 
     /// <summary>Reads a whole body into a pooled buffer, failing past <see cref="ClientOptions.MaxResponseBytes"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(byte[] Buffer, int Length)> ReadBoundedAsync(HttpResponseMessage response, ApiRequest request, CancellationToken cancellationToken)
     {
         long limit = Math.Min(_options.MaxResponseBytes, Array.MaxLength);
-        long? declared = response.Content.Headers.ContentLength;
+        // A compressed body's Content-Length is its compressed size: a hint for the buffer, never a bound.
+        bool encoded = ResponseBody.IsEncoded(response.Content);
+        long? declared = encoded ? null : response.Content.Headers.ContentLength;
         if (declared > limit)
         {
             throw TooLarge(request, declared.Value, limit);
         }
 
-        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        Stream body = await ResponseBody.OpenAsync(response.Content, cancellationToken).ConfigureAwait(false);
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 16 * 1024, 1, limit + 1));
         int length = 0;
         try

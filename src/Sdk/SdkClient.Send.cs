@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -84,6 +85,7 @@ public sealed partial class SdkClient
     }
 
     /// <summary>Sends one attempt under the attempt timeout and returns at the response headers.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<HttpResponseMessage> SendForHeadersAsync(ApiRequest request, string accept, CallScope scope)
     {
         HttpRequestMessage message = _requests.Create(request, accept);
@@ -145,6 +147,7 @@ public sealed partial class SdkClient
         };
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<T> ReadJsonAsync<T>(HttpResponseMessage response, ApiRequest request, JsonTypeInfo<T> type, CallScope scope)
     {
         CancellationToken cancellationToken = scope.Token;
@@ -155,13 +158,13 @@ public sealed partial class SdkClient
         }
 
         long limit = _options.MaxResponseBytes;
-        long? length = content.Headers.ContentLength;
+        long? length = ResponseBody.IsEncoded(content) ? null : content.Headers.ContentLength;
         if (length > limit)
         {
             throw TooLarge(request, length.Value, limit);
         }
 
-        Stream body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        Stream body = await ResponseBody.OpenAsync(content, cancellationToken).ConfigureAwait(false);
         T? value;
         if (length is { } known && known <= MaxPooledBodyBytes)
         {

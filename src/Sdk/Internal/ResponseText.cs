@@ -14,7 +14,7 @@ internal static class ResponseText
             return ([], true);
         }
 
-        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        Stream stream = await ResponseBody.OpenAsync(content, cancellationToken).ConfigureAwait(false);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 64 * 1024 + 1));
         try
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text;
 
@@ -6,13 +7,16 @@ namespace Sdk;
 /// <summary>Turns an <see cref="ApiRequest"/> into an <see cref="HttpRequestMessage"/> for one attempt. Built once per client.</summary>
 internal sealed class RequestFactory
 {
+    private const int MaxCachedUris = 256;
     private static readonly string DefaultUserAgent = CreateDefaultUserAgent();
+    private readonly ConcurrentDictionary<string, Uri> _uris = new(StringComparer.Ordinal);
     private readonly string _base;
     private readonly KeyValuePair<string, string>[] _defaultHeaders;
     private readonly string _userAgent;
     private readonly ApiCredential? _credential;
     private readonly Version _version;
     private readonly HttpVersionPolicy _versionPolicy;
+    private readonly string? _acceptEncoding;
 
     public RequestFactory(ClientOptions options)
     {
@@ -24,6 +28,7 @@ internal sealed class RequestFactory
         _credential = options.Credential;
         _version = options.Connections.HttpVersion;
         _versionPolicy = options.Connections.VersionPolicy;
+        _acceptEncoding = ResponseBody.AcceptEncoding(options.Connections.AutomaticDecompression);
     }
 
     public Uri BaseAddress { get; }
@@ -48,6 +53,11 @@ internal sealed class RequestFactory
         System.Net.Http.Headers.HttpRequestHeaders headers = message.Headers;
         AddHeader(message, "User-Agent", _userAgent, own);
         AddHeader(message, "Accept", accept, own);
+        if (_acceptEncoding is not null)
+        {
+            AddHeader(message, "Accept-Encoding", _acceptEncoding, own);
+        }
+
         foreach (KeyValuePair<string, string> header in _defaultHeaders)
         {
             AddHeader(message, header.Key, header.Value, own);
@@ -84,6 +94,12 @@ internal sealed class RequestFactory
     /// <summary>The absolute URI of a request: base address + path + escaped query; an absolute path must be same-origin.</summary>
     public Uri BuildUri(ApiRequest request)
     {
+        // A Uri is immutable: the URIs of query-less paths (the common case: chat/completions) are parsed once.
+        if (request.Query.Count == 0 && _uris.TryGetValue(request.Path, out Uri? cached))
+        {
+            return cached;
+        }
+
         string path = request.Path;
         string prefix;
         if (path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
@@ -104,7 +120,13 @@ internal sealed class RequestFactory
         IReadOnlyList<KeyValuePair<string, string>> query = request.Query;
         if (query.Count == 0)
         {
-            return new Uri(prefix, UriKind.Absolute);
+            var uri = new Uri(prefix, UriKind.Absolute);
+            if (_uris.Count < MaxCachedUris)
+            {
+                _uris.TryAdd(path, uri);
+            }
+
+            return uri;
         }
 
         var text = new StringBuilder(prefix, prefix.Length + (query.Count * 16));

@@ -66,32 +66,78 @@ internal sealed class StreamCall<T> : IAsyncDisposable
         _captureRaw = captureRaw;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> MoveNextAsync(bool skipUnknown)
+    /// <summary>
+    /// Advances to the next item (or, for the raw view, the next event). When the decoder already holds the next item,
+    /// it is delivered synchronously: no state machine, no clock read. Otherwise the wait clock runs until it arrives.
+    /// </summary>
+    public ValueTask<bool> MoveNextAsync(bool skipUnknown)
     {
-        if (_done)
+        if (_done || _decoder is not { } decoder)
         {
-            return false;
+            return _done ? new ValueTask<bool>(false) : OpenAndContinueAsync(skipUnknown);
         }
 
-        StreamDecoder<T> decoder;
-        if (_decoder is null)
+        ValueTask<bool> next = Next(decoder);
+        if (!next.IsCompletedSuccessfully)
         {
-            decoder = await OpenAsync().ConfigureAwait(false);
-        }
-        else
-        {
-            decoder = _decoder;
-            _scope!.BeginWait();
+            return ContinueAsync(decoder, next, skipUnknown);
         }
 
+        bool has = next.Result;
+        if (has && decoder.Kind == DecodedKind.Item)
+        {
+            Deliver(decoder);
+            return new ValueTask<bool>(true);
+        }
+
+        return ContinueAsync(decoder, new ValueTask<bool>(has), skipUnknown);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _done = true;
+        await CloseAsync().ConfigureAwait(false);
+    }
+
+    private static ValueTask<bool> Next(StreamDecoder<T> decoder)
+    {
+        try
+        {
+            return decoder.MoveNextAsync();
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<bool>(ex);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> OpenAndContinueAsync(bool skipUnknown)
+    {
+        StreamDecoder<T> decoder = await OpenAsync().ConfigureAwait(false);
+        return await ContinueAsync(decoder, Next(decoder), skipUnknown).ConfigureAwait(false);
+    }
+
+    /// <summary>Awaits <paramref name="next"/> under the wait clock and handles what it yields, until an item, an event (raw view) or the end.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ContinueAsync(StreamDecoder<T> decoder, ValueTask<bool> next, bool skipUnknown)
+    {
         CallScope scope = _scope!;
         while (true)
         {
             bool has;
             try
             {
-                has = await decoder.MoveNextAsync().ConfigureAwait(false);
+                if (next.IsCompleted)
+                {
+                    has = next.Result;
+                }
+                else
+                {
+                    scope.BeginWait();
+                    has = await next.ConfigureAwait(false);
+                    scope.EndWait();
+                }
             }
             catch (Exception ex)
             {
@@ -123,21 +169,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
             switch (decoder.Kind)
             {
                 case DecodedKind.Item:
-                    scope.EndWait();
-                    if (!_firstDelivered)
-                    {
-                        _firstDelivered = true;
-                        scope.EnterPhase(TimeoutKind.Idle, _streamOptions?.IdleTimeout ?? Client.Options.Timeouts.Idle, waiting: false);
-                    }
-
-                    Delivered++;
-                    LastEventId = decoder.Id;
-                    Current = decoder.Value;
-                    if (_captureRaw)
-                    {
-                        CurrentEvent = new StreamEvent<T>(decoder.EventType, LastEventId, decoder.Raw, decoder.Value, isKnown: true);
-                    }
-
+                    Deliver(decoder);
                     return true;
 
                 case DecodedKind.Sentinel:
@@ -146,24 +178,34 @@ internal sealed class StreamCall<T> : IAsyncDisposable
                     return false;
 
                 default:
-                    // An unknown event still proves the server is alive: restart the wait clock.
-                    scope.BeginWait();
+                    // An unknown event still proves the server is alive: the wait clock restarts with the next read.
                     if (!skipUnknown)
                     {
-                        scope.EndWait();
                         CurrentEvent = new StreamEvent<T>(decoder.EventType, decoder.Id, decoder.Raw, default, isKnown: false);
                         return true;
                     }
 
+                    next = Next(decoder);
                     break;
             }
         }
     }
 
-    public async ValueTask DisposeAsync()
+    private void Deliver(StreamDecoder<T> decoder)
     {
-        _done = true;
-        await CloseAsync().ConfigureAwait(false);
+        if (!_firstDelivered)
+        {
+            _firstDelivered = true;
+            _scope!.EnterPhase(TimeoutKind.Idle, _streamOptions?.IdleTimeout ?? Client.Options.Timeouts.Idle, waiting: false);
+        }
+
+        Delivered++;
+        LastEventId = decoder.Id;
+        Current = decoder.Value;
+        if (_captureRaw)
+        {
+            CurrentEvent = new StreamEvent<T>(decoder.EventType, LastEventId, decoder.Raw, decoder.Value, isKnown: true);
+        }
     }
 
     private bool RequireSentinel => _streamOptions?.RequireTerminalSentinel ?? Client.Options.Streaming.RequireTerminalSentinel;
@@ -187,7 +229,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
                 ?? throw await ApiErrors.UnexpectedContentTypeAsync(Client, response, _request, "text/event-stream, application/x-ndjson or application/json", _scope).ConfigureAwait(false);
             Format = format;
 
-            Stream body = await response.Content.ReadAsStreamAsync(_scope.Token).ConfigureAwait(false);
+            Stream body = await ResponseBody.OpenAsync(response.Content, _scope.Token).ConfigureAwait(false);
             DecoderSettings<T> settings = CreateSettings();
             _decoder = format switch
             {

@@ -26,7 +26,7 @@ internal static class ConnectionManager
             KeepAlivePingDelay = connections.KeepAlivePingDelay,
             KeepAlivePingTimeout = connections.KeepAlivePingTimeout,
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-            AutomaticDecompression = connections.AutomaticDecompression,
+            AutomaticDecompression = DecompressionMethods.None, // the SDK decompresses itself: see ResponseBody
             AllowAutoRedirect = false,
             UseCookies = false,
             ConnectTimeout = Timeout.InfiniteTimeSpan,

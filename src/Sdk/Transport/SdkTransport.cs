@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Sdk.Transport;
 
 /// <summary>
@@ -51,6 +53,7 @@ public abstract class SdkTransport : IAsyncDisposable
     /// <returns>A task that completes when they are released.</returns>
     protected virtual ValueTask DisposeAsyncCore() => ValueTask.CompletedTask;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<HttpResponseMessage> AwaitAsync(HttpRequestMessage request, ValueTask<HttpResponseMessage> pending) =>
         Complete(request, await pending.ConfigureAwait(false));
 

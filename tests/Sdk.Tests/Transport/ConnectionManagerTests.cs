@@ -159,7 +159,7 @@ public sealed class ConnectionManagerTests
         Assert.False(handler.EnableMultipleHttp2Connections);
         Assert.Equal(TimeSpan.FromSeconds(11), handler.KeepAlivePingDelay);
         Assert.Equal(TimeSpan.FromSeconds(12), handler.KeepAlivePingTimeout);
-        Assert.Equal(DecompressionMethods.GZip, handler.AutomaticDecompression);
+        Assert.Equal(DecompressionMethods.None, handler.AutomaticDecompression); // the SDK decompresses itself, after its limits
         Assert.Same(options.Connections.Proxy, handler.Proxy);
         Assert.True(handler.UseProxy);
         Assert.False(handler.AllowAutoRedirect);
