@@ -141,6 +141,7 @@ public sealed partial class SdkClient
         return exception switch
         {
             SdkException => null,
+            InvalidDataException => new InvalidResponseException(InvalidResponseReason.CorruptBody, $"{request}: the response body could not be decoded: {exception.Message}", exception),
             HttpRequestException or IOException or OperationCanceledException =>
                 new TransportException($"{request}: the response body could not be read: {exception.Message}", exception),
             _ => null,

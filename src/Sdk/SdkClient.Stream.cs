@@ -23,7 +23,7 @@ public sealed partial class SdkClient
         {
             ValidateStreamOptions(options);
             string? sentinel = options.TerminalSentinel ?? _options.Streaming.TerminalSentinel;
-            if (options.RequireTerminalSentinel == true && string.IsNullOrEmpty(sentinel))
+            if ((options.RequireTerminalSentinel ?? _options.Streaming.RequireTerminalSentinel) && string.IsNullOrEmpty(sentinel))
             {
                 throw new ArgumentException("StreamOptions.RequireTerminalSentinel needs a terminal sentinel.", nameof(options));
             }

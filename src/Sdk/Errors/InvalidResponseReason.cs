@@ -18,6 +18,9 @@ public enum InvalidResponseReason
     /// <summary>A unary or page body exceeded <see cref="ClientOptions.MaxResponseBytes"/>.</summary>
     ResponseTooLarge,
 
+    /// <summary>The body could not be decoded: a corrupt compressed stream, or a content encoding the SDK does not know.</summary>
+    CorruptBody,
+
     /// <summary>A body the call needs was empty.</summary>
     EmptyBody,
 

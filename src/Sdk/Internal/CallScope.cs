@@ -96,8 +96,9 @@ internal sealed class CallScope : IDisposable
             if (waiting)
             {
                 _waitStart = _time.GetTimestamp();
-                _waiting = true;
             }
+
+            _waiting = waiting;
 
             RescheduleLocked(_time.GetTimestamp());
         }

@@ -65,7 +65,7 @@ internal static class ResponseBody
                 "BR" => new BrotliStream(body, CompressionMode.Decompress),
                 "IDENTITY" => body,
                 _ => throw new InvalidResponseException(
-                    InvalidResponseReason.UnexpectedContentType,
+                    InvalidResponseReason.CorruptBody,
                     $"The response uses the content encoding '{codings[i]}', which the SDK cannot decode."),
             };
         }

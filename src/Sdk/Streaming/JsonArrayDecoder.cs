@@ -49,6 +49,14 @@ internal sealed class JsonArrayDecoder<T> : StreamDecoder<T>
                     return false;
             }
 
+            if (_eof && !_inArray && !_buffer.AsSpan(_scan, _end - _scan).Trim(" \t\r\n"u8).IsEmpty)
+            {
+                throw new InvalidResponseException(
+                    InvalidResponseReason.InvalidJson,
+                    $"{Settings.RequestName}: a JSON stream must be a top-level array, but the body is a single value.")
+                { EventIndex = 0 };
+            }
+
             if (_eof)
             {
                 throw new TruncatedStreamException(string.Create(
@@ -93,7 +101,8 @@ internal sealed class JsonArrayDecoder<T> : StreamDecoder<T>
             }
         }
 
-        var reader = new Utf8JsonReader(_buffer.AsSpan(_scan, _end - _scan), _eof, _state);
+        // Never a final block: at the end of the body an unfinished array is a truncation, reported as such, not a syntax error.
+        var reader = new Utf8JsonReader(_buffer.AsSpan(_scan, _end - _scan), isFinalBlock: false, _state);
         try
         {
             while (reader.Read())

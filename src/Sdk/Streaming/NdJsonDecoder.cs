@@ -38,6 +38,7 @@ internal sealed class NdJsonDecoder<T> : StreamDecoder<T>
             {
                 newline += _searched;
                 int lineStart = _start;
+                CheckLength(newline - lineStart);
                 _start = _searched = newline + 1;
                 if (TryDecodeLine(_buffer.AsSpan(lineStart, newline - lineStart)))
                 {
@@ -48,10 +49,7 @@ internal sealed class NdJsonDecoder<T> : StreamDecoder<T>
             }
 
             _searched = _end;
-            if (_end - _start > _maxLine)
-            {
-                throw TooLarge(InvalidResponseReason.LineTooLong, _end - _start);
-            }
+            CheckLength(_end - _start);
 
             if (_eof)
             {
@@ -89,6 +87,20 @@ internal sealed class NdJsonDecoder<T> : StreamDecoder<T>
         }
 
         return _body.DisposeAsync();
+    }
+
+    /// <summary>A line is one item, so both the line and the event limit apply to it.</summary>
+    private void CheckLength(long length)
+    {
+        if (length > Settings.MaxLineBytes)
+        {
+            throw TooLarge(InvalidResponseReason.LineTooLong, length);
+        }
+
+        if (length > Settings.MaxEventBytes)
+        {
+            throw TooLarge(InvalidResponseReason.EventTooLarge, length);
+        }
     }
 
     private bool TryDecodeLine(ReadOnlySpan<byte> line)

@@ -4,7 +4,8 @@ namespace Sdk;
 
 /// <summary>
 /// Decodes <c>text/event-stream</c> with <see cref="SseParser"/>, covering its gaps against the WHATWG processing model:
-/// an empty <c>event:</c> field means <c>message</c>, and an <c>id</c> containing NULL never becomes the last event id.
+/// an empty <c>event:</c> field means <c>message</c>, the type of an event without data does not carry over to the next
+/// event, and an <c>id</c> containing NULL never becomes the last event id.
 /// Line and event limits are enforced by <see cref="SseLimitStream"/> before the parser buffers anything.
 /// </summary>
 internal sealed class SseDecoder<T> : StreamDecoder<T>
@@ -54,7 +55,10 @@ internal sealed class SseDecoder<T> : StreamDecoder<T>
 
     private bool OnEvent(string eventType, ReadOnlySpan<byte> data)
     {
-        Decode(eventType.Length == 0 ? "message" : eventType, data);
+        // The parser keeps the type of an event that had no data for the next event; the limit stream knows whether this
+        // event had its own event: line. An empty type means "message" too (WHATWG).
+        bool hadType = _body.NextEventHadType();
+        Decode(!hadType || eventType.Length == 0 ? "message" : eventType, data);
         return true;
     }
 }

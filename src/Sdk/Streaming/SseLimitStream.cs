@@ -3,20 +3,40 @@ using System.Runtime.CompilerServices;
 namespace Sdk;
 
 /// <summary>
-/// Wraps an SSE body and checks, as bytes arrive and before the parser buffers them, that no line exceeds the line limit
-/// and no event (its non-comment lines up to the blank line) exceeds the event limit. Keeps memory bounded on bad input.
-/// One vectorized newline search per line; no allocation.
+/// Wraps an SSE body and scans each line as bytes arrive, before <see cref="System.Net.ServerSentEvents.SseParser"/> buffers
+/// them. It enforces the line and event limits (bounded memory on bad input) and records, for every event the parser will
+/// dispatch, whether that event had its own <c>event:</c> field: the .NET parser keeps the type of an event without data
+/// for the next event, where the WHATWG model resets it. One vectorized newline search per line; no allocation per event.
 /// </summary>
+/// <remarks>
+/// When a limit is broken, the bytes of the complete events before the offending one are still handed to the parser and the
+/// error is raised by the following read, so nothing already complete is lost.
+/// </remarks>
 internal sealed class SseLimitStream : Stream
 {
+    private const byte CR = (byte)'\r';
+    private const byte LF = (byte)'\n';
+    private const long DataName = 0x64617461;     // "data"
+    private const long EventName = 0x6576656E74;  // "event"
+    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
     private readonly Stream _inner;
     private readonly int _maxLine;
     private readonly int _maxEvent;
     private readonly Func<InvalidResponseReason, long, Exception> _fail;
+    private readonly Queue<bool> _dispatchedHadType = new();
+    private Exception? _pending;
     private long _lineLength;
     private long _eventLength;
     private bool _lineIsComment;
     private bool _afterCarriageReturn;
+    private int _bomMatched;
+    private bool _bomDone;
+    private long _name;
+    private int _nameLength;
+    private bool _nameDone;
+    private bool _eventHasData;
+    private bool _eventHasType;
 
     public SseLimitStream(Stream inner, int maxLine, int maxEvent, Func<InvalidResponseReason, long, Exception> fail)
     {
@@ -36,17 +56,18 @@ internal sealed class SseLimitStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <summary>For the next event the parser dispatches: whether it had its own <c>event:</c> field.</summary>
+    public bool NextEventHadType() => !_dispatchedHadType.TryDequeue(out bool hadType) || hadType;
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ValueTask<int> pending = _inner.ReadAsync(buffer, cancellationToken);
-        if (pending.IsCompletedSuccessfully)
+        if (_pending is { } pending)
         {
-            int read = pending.Result;
-            Scan(buffer.Span[..read]);
-            return new ValueTask<int>(read);
+            return ValueTask.FromException<int>(pending);
         }
 
-        return AwaitAndScanAsync(pending, buffer);
+        ValueTask<int> read = _inner.ReadAsync(buffer, cancellationToken);
+        return read.IsCompletedSuccessfully ? new ValueTask<int>(Scan(buffer.Span[..read.Result])) : AwaitAndScanAsync(read, buffer);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -56,9 +77,12 @@ internal sealed class SseLimitStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int read = _inner.Read(buffer);
-        Scan(buffer[..read]);
-        return read;
+        if (_pending is { } pending)
+        {
+            throw pending;
+        }
+
+        return Scan(buffer[.._inner.Read(buffer)]);
     }
 
     public override void Flush()
@@ -82,63 +106,149 @@ internal sealed class SseLimitStream : Stream
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> AwaitAndScanAsync(ValueTask<int> pending, Memory<byte> buffer)
+    private async ValueTask<int> AwaitAndScanAsync(ValueTask<int> read, Memory<byte> buffer)
     {
-        int read = await pending.ConfigureAwait(false);
-        Scan(buffer.Span[..read]);
-        return read;
+        int count = await read.ConfigureAwait(false);
+        return Scan(buffer.Span[..count]);
     }
 
-    /// <summary>Advances the line/event counters over newly read bytes; CR, LF and CRLF all end a line.</summary>
-    internal void Scan(ReadOnlySpan<byte> span)
+    /// <summary>
+    /// Advances the counters over newly read bytes (CR, LF and CRLF all end a line) and returns how many of them the parser
+    /// may see: all of them, or, when a limit is broken, those up to the end of the last complete event.
+    /// </summary>
+    internal int Scan(ReadOnlySpan<byte> data)
     {
-        while (!span.IsEmpty)
+        int offset = SkipBom(data);
+        int completeUpTo = 0;
+        while (offset < data.Length)
         {
             if (_afterCarriageReturn)
             {
                 _afterCarriageReturn = false;
-                if (span[0] == (byte)'\n')
+                if (data[offset] == LF)
                 {
-                    span = span[1..];
+                    offset++;
                     continue;
                 }
             }
 
+            ReadOnlySpan<byte> rest = data[offset..];
             if (_lineLength == 0)
             {
-                _lineIsComment = span[0] == (byte)':';
+                _lineIsComment = rest[0] == (byte)':';
             }
 
-            int end = span.IndexOfAny((byte)'\r', (byte)'\n');
-            int segment = end < 0 ? span.Length : end;
+            int end = rest.IndexOfAny(CR, LF);
+            int segment = end < 0 ? rest.Length : end;
+            if (!_nameDone)
+            {
+                CollectName(rest[..segment]);
+            }
+
             _lineLength += segment;
             if (_lineLength > _maxLine)
             {
-                throw _fail(InvalidResponseReason.LineTooLong, _lineLength);
+                return Fail(InvalidResponseReason.LineTooLong, _lineLength, completeUpTo);
             }
 
             if (!_lineIsComment && _eventLength + _lineLength > _maxEvent)
             {
-                throw _fail(InvalidResponseReason.EventTooLarge, _eventLength + _lineLength);
+                return Fail(InvalidResponseReason.EventTooLarge, _eventLength + _lineLength, completeUpTo);
             }
 
             if (end < 0)
             {
-                return;
+                return data.Length;
             }
 
+            int lineEnd = offset + end;
             if (_lineLength == 0)
             {
-                _eventLength = 0; // a blank line dispatches the event
+                // A blank line dispatches the event, if it has data (as the parser does).
+                if (_eventHasData)
+                {
+                    _dispatchedHadType.Enqueue(_eventHasType);
+                }
+
+                _eventHasData = _eventHasType = false;
+                _eventLength = 0;
+
+                // Hand the parser the byte after a CR too, so it can tell CR from CRLF and dispatch without waiting for more.
+                completeUpTo = Math.Min(lineEnd + (data[lineEnd] == CR ? 2 : 1), data.Length);
             }
-            else if (!_lineIsComment)
+            else
             {
-                _eventLength += _lineLength + 1;
+                _eventHasData |= _nameLength == 4 && _name == DataName;
+                _eventHasType |= _nameLength == 5 && _name == EventName;
+                if (!_lineIsComment)
+                {
+                    _eventLength += _lineLength + 1;
+                }
             }
 
             _lineLength = 0;
-            _afterCarriageReturn = span[end] == (byte)'\r';
-            span = span[(end + 1)..];
+            _name = 0;
+            _nameLength = 0;
+            _nameDone = false;
+            _afterCarriageReturn = data[lineEnd] == CR;
+            offset = lineEnd + 1;
         }
+
+        return data.Length;
+    }
+
+    /// <summary>Collects the field name (the bytes before the first colon) of the current line, up to six bytes.</summary>
+    private void CollectName(ReadOnlySpan<byte> segment)
+    {
+        for (int i = 0; i < segment.Length; i++)
+        {
+            byte b = segment[i];
+            if (b == (byte)':' || _nameLength == 6)
+            {
+                _nameDone = true;
+                return;
+            }
+
+            _name = (_name << 8) | b;
+            _nameLength++;
+        }
+    }
+
+    /// <summary>Skips a UTF-8 BOM at the very start of the stream, as the parser does.</summary>
+    private int SkipBom(ReadOnlySpan<byte> data)
+    {
+        int offset = 0;
+        while (!_bomDone && offset < data.Length)
+        {
+            if (data[offset] != Bom[_bomMatched])
+            {
+                // Not a BOM after all: the bytes matched so far are ordinary content of the first line.
+                _bomDone = true;
+                _lineLength += _bomMatched;
+                _nameDone |= _bomMatched > 0;
+                _nameLength = _bomMatched > 0 ? 6 : 0;
+                break;
+            }
+
+            offset++;
+            if (++_bomMatched == Bom.Length)
+            {
+                _bomDone = true;
+            }
+        }
+
+        return offset;
+    }
+
+    private int Fail(InvalidResponseReason reason, long size, int completeUpTo)
+    {
+        Exception error = _fail(reason, size);
+        if (completeUpTo == 0)
+        {
+            throw error;
+        }
+
+        _pending = error;
+        return completeUpTo;
     }
 }

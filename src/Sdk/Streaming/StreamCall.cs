@@ -77,6 +77,12 @@ internal sealed class StreamCall<T> : IAsyncDisposable
             return _done ? new ValueTask<bool>(false) : OpenAndContinueAsync(skipUnknown);
         }
 
+        if (_scope!.Token.IsCancellationRequested)
+        {
+            // Checked per item: a cancelled or timed-out stream stops even when more items are already buffered.
+            return StopAsync();
+        }
+
         ValueTask<bool> next = Next(decoder);
         if (!next.IsCompletedSuccessfully)
         {
@@ -185,10 +191,22 @@ internal sealed class StreamCall<T> : IAsyncDisposable
                         return true;
                     }
 
+                    if (scope.Token.IsCancellationRequested)
+                    {
+                        return await StopAsync().ConfigureAwait(false);
+                    }
+
                     next = Next(decoder);
                     break;
             }
         }
+    }
+
+    private async ValueTask<bool> StopAsync()
+    {
+        Exception stop = Translate(new OperationCanceledException(_scope!.Token));
+        await CloseAsync().ConfigureAwait(false);
+        throw stop;
     }
 
     private void Deliver(StreamDecoder<T> decoder)
@@ -285,6 +303,15 @@ internal sealed class StreamCall<T> : IAsyncDisposable
         if (_scope!.TranslateCancellation(exception, _request.ToString()) is { } canceled)
         {
             return canceled;
+        }
+
+        if (exception is InvalidDataException)
+        {
+            return new InvalidResponseException(
+                InvalidResponseReason.CorruptBody,
+                $"{_request}: the body could not be decoded after {Delivered} items: {exception.Message}",
+                exception)
+            { EventIndex = _decoder?.EventCount };
         }
 
         if (exception is IOException or HttpRequestException or OperationCanceledException)

@@ -9,7 +9,9 @@ namespace Sdk;
 /// </summary>
 /// <remarks>
 /// The typed enumeration skips unknown events (see <see cref="StreamOptions.EventTypes"/>) and stops at the terminal
-/// sentinel. Breaking out of the loop, disposing the enumerator or cancelling the token closes the response at once.
+/// sentinel. Cancelling the token stops the stream at once, even when more items are already buffered, and aborts a pending
+/// read. Breaking out of the loop or disposing the enumerator closes the response: a stream that ended at its sentinel keeps
+/// its pooled connection, one abandoned mid-way is drained briefly (at most 64 KiB, one second) and its connection closed.
 /// Errors: <see cref="ApiException"/> (non-2xx), <see cref="InvalidResponseException"/> (content type, JSON, limits),
 /// <see cref="SdkTimeoutException"/>, <see cref="StreamInterruptedException"/> (connection lost, missing sentinel, truncated
 /// body); items delivered before an error stay delivered.
