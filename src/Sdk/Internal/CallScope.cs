@@ -15,6 +15,7 @@ internal sealed class CallScope : IDisposable
 {
     private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(30);
     private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly CancellationToken _caller1;
     private readonly CancellationToken _caller2;
@@ -22,7 +23,6 @@ internal sealed class CallScope : IDisposable
     private readonly CancellationTokenRegistration _registration2;
     private readonly CancellationTokenRegistration _lifetimeRegistration;
     private readonly CancellationToken _lifetime;
-    private readonly Lock _lock = new();
     private readonly long _totalDeadline;
     private readonly TimeSpan _total;
     private readonly TimeoutKind _totalKind;
@@ -93,14 +93,14 @@ internal sealed class CallScope : IDisposable
             _phase = phase;
             _phaseLimit = limit;
             _phaseLimitTicks = ClientOptionsValidator.IsFinite(limit) ? ToTicks(limit) : long.MaxValue;
+            long now = _time.GetTimestamp();
             if (waiting)
             {
-                _waitStart = _time.GetTimestamp();
+                _waitStart = now;
             }
 
             _waiting = waiting;
-
-            RescheduleLocked(_time.GetTimestamp());
+            RescheduleLocked(now);
         }
     }
 

@@ -57,8 +57,8 @@ internal sealed class SseDecoder<T> : StreamDecoder<T>
     {
         // The parser keeps the type of an event that had no data for the next event; the limit stream knows whether this
         // event had its own event: line. An empty type means "message" too (WHATWG).
-        bool hadType = _body.NextEventHadType();
-        Decode(!hadType || eventType.Length == 0 ? "message" : eventType, data);
+        bool stale = _body.NextEventTypeIsStale();
+        Decode(stale || eventType.Length == 0 ? "message" : eventType, data);
         return true;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Sdk;
@@ -9,6 +10,9 @@ namespace Sdk;
 /// for the next event, where the WHATWG model resets it. One vectorized newline search per line; no allocation per event.
 /// </summary>
 /// <remarks>
+/// It reads the body in blocks of <see cref="ReadAheadSize"/> and serves the parser's small reads (1 KiB) from them: when the
+/// server sends many events per write, that is one socket read per block instead of one per 4 KiB connection buffer.
+/// A read returns whatever has arrived; it never waits to fill a block, so latency is unchanged.
 /// When a limit is broken, the bytes of the complete events before the offending one are still handed to the parser and the
 /// error is raised by the following read, so nothing already complete is lost.
 /// </remarks>
@@ -24,7 +28,11 @@ internal sealed class SseLimitStream : Stream
     private readonly int _maxLine;
     private readonly int _maxEvent;
     private readonly Func<InvalidResponseReason, long, Exception> _fail;
-    private readonly Queue<bool> _dispatchedHadType = new();
+    private const int ReadAheadSize = 32 * 1024;
+    private readonly Queue<long> _typeResets = new();
+    private byte[] _readAhead = [];
+    private int _readAheadStart;
+    private int _readAheadEnd;
     private Exception? _pending;
     private long _lineLength;
     private long _eventLength;
@@ -37,6 +45,9 @@ internal sealed class SseLimitStream : Stream
     private bool _nameDone;
     private bool _eventHasData;
     private bool _eventHasType;
+    private bool _staleType;
+    private long _dispatched;
+    private long _served;
 
     public SseLimitStream(Stream inner, int maxLine, int maxEvent, Func<InvalidResponseReason, long, Exception> fail)
     {
@@ -56,8 +67,21 @@ internal sealed class SseLimitStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    /// <summary>For the next event the parser dispatches: whether it had its own <c>event:</c> field.</summary>
-    public bool NextEventHadType() => !_dispatchedHadType.TryDequeue(out bool hadType) || hadType;
+    /// <summary>
+    /// For the next event the parser dispatches: whether the type it reports is stale, left over from an earlier event
+    /// without data. Per event this is a counter and a count check; the queue is touched only after such an event.
+    /// </summary>
+    public bool NextEventTypeIsStale()
+    {
+        long index = _served++;
+        if (_typeResets.Count == 0 || _typeResets.Peek() != index)
+        {
+            return false;
+        }
+
+        _typeResets.Dequeue();
+        return true;
+    }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -66,8 +90,18 @@ internal sealed class SseLimitStream : Stream
             return ValueTask.FromException<int>(pending);
         }
 
-        ValueTask<int> read = _inner.ReadAsync(buffer, cancellationToken);
-        return read.IsCompletedSuccessfully ? new ValueTask<int>(Scan(buffer.Span[..read.Result])) : AwaitAndScanAsync(read, buffer);
+        if (_readAheadStart < _readAheadEnd || buffer.IsEmpty)
+        {
+            return new ValueTask<int>(Serve(buffer.Span));
+        }
+
+        if (_readAhead.Length == 0)
+        {
+            _readAhead = ArrayPool<byte>.Shared.Rent(ReadAheadSize);
+        }
+
+        ValueTask<int> read = _inner.ReadAsync(_readAhead, cancellationToken);
+        return read.IsCompletedSuccessfully ? new ValueTask<int>(Fill(read.Result, buffer.Span)) : AwaitAndServeAsync(read, buffer);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -82,7 +116,17 @@ internal sealed class SseLimitStream : Stream
             throw pending;
         }
 
-        return Scan(buffer[.._inner.Read(buffer)]);
+        if (_readAheadStart < _readAheadEnd || buffer.IsEmpty)
+        {
+            return Serve(buffer);
+        }
+
+        if (_readAhead.Length == 0)
+        {
+            _readAhead = ArrayPool<byte>.Shared.Rent(ReadAheadSize);
+        }
+
+        return Fill(_inner.Read(_readAhead), buffer);
     }
 
     public override void Flush()
@@ -100,16 +144,40 @@ internal sealed class SseLimitStream : Stream
         if (disposing)
         {
             _inner.Dispose();
+            byte[] readAhead = _readAhead;
+            _readAhead = [];
+            _readAheadStart = _readAheadEnd = 0;
+            if (readAhead.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(readAhead);
+            }
         }
 
         base.Dispose(disposing);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> AwaitAndScanAsync(ValueTask<int> read, Memory<byte> buffer)
+    private async ValueTask<int> AwaitAndServeAsync(ValueTask<int> read, Memory<byte> buffer)
     {
         int count = await read.ConfigureAwait(false);
-        return Scan(buffer.Span[..count]);
+        return Fill(count, buffer.Span);
+    }
+
+    /// <summary>Records a block just read into the read-ahead buffer and serves the parser from it; 0 is the end of the body.</summary>
+    private int Fill(int count, Span<byte> destination)
+    {
+        _readAheadStart = 0;
+        _readAheadEnd = count;
+        return count == 0 ? 0 : Serve(destination);
+    }
+
+    /// <summary>Copies buffered bytes to the parser's buffer, scanning exactly what it will see.</summary>
+    private int Serve(Span<byte> destination)
+    {
+        int count = Math.Min(destination.Length, _readAheadEnd - _readAheadStart);
+        _readAhead.AsSpan(_readAheadStart, count).CopyTo(destination);
+        _readAheadStart += count;
+        return Scan(destination[..count]);
     }
 
     /// <summary>
@@ -164,10 +232,21 @@ internal sealed class SseLimitStream : Stream
             int lineEnd = offset + end;
             if (_lineLength == 0)
             {
-                // A blank line dispatches the event, if it has data (as the parser does).
+                // A blank line dispatches the event if it has data (as the parser does). An event without data but with a
+                // type leaves that type in the parser for the next event, which the WHATWG model resets: note which one.
                 if (_eventHasData)
                 {
-                    _dispatchedHadType.Enqueue(_eventHasType);
+                    if (_staleType && !_eventHasType)
+                    {
+                        _typeResets.Enqueue(_dispatched);
+                    }
+
+                    _staleType = false;
+                    _dispatched++;
+                }
+                else if (_eventHasType)
+                {
+                    _staleType = true;
                 }
 
                 _eventHasData = _eventHasType = false;
@@ -200,6 +279,22 @@ internal sealed class SseLimitStream : Stream
     /// <summary>Collects the field name (the bytes before the first colon) of the current line, up to six bytes.</summary>
     private void CollectName(ReadOnlySpan<byte> segment)
     {
+        // The common case, a whole "data:" or "event:" at the start of a line, without the byte loop.
+        if (_nameLength == 0)
+        {
+            if (segment.StartsWith("data:"u8))
+            {
+                (_name, _nameLength, _nameDone) = (DataName, 4, true);
+                return;
+            }
+
+            if (segment.StartsWith("event:"u8))
+            {
+                (_name, _nameLength, _nameDone) = (EventName, 5, true);
+                return;
+            }
+        }
+
         for (int i = 0; i < segment.Length; i++)
         {
             byte b = segment[i];

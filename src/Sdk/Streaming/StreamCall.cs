@@ -105,17 +105,8 @@ internal sealed class StreamCall<T> : IAsyncDisposable
         await CloseAsync().ConfigureAwait(false);
     }
 
-    private static ValueTask<bool> Next(StreamDecoder<T> decoder)
-    {
-        try
-        {
-            return decoder.MoveNextAsync();
-        }
-        catch (Exception ex)
-        {
-            return ValueTask.FromException<bool>(ex);
-        }
-    }
+    /// <summary>The decoders report every failure through the returned task (they are async methods or async iterators).</summary>
+    private static ValueTask<bool> Next(StreamDecoder<T> decoder) => decoder.MoveNextAsync();
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> OpenAndContinueAsync(bool skipUnknown)

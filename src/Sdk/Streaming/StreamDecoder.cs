@@ -36,9 +36,18 @@ internal sealed class DecoderSettings<T>
 /// </summary>
 internal abstract class StreamDecoder<T> : IAsyncDisposable
 {
+    private readonly byte[]? _sentinel;
+    private readonly HashSet<string>? _eventTypes;
+    private readonly JsonTypeInfo<T> _itemType;
+    private readonly bool _captureRaw;
+
     protected StreamDecoder(DecoderSettings<T> settings)
     {
         Settings = settings;
+        _sentinel = settings.Sentinel;
+        _eventTypes = settings.EventTypes;
+        _itemType = settings.ItemType;
+        _captureRaw = settings.CaptureRaw;
     }
 
     protected DecoderSettings<T> Settings { get; }
@@ -64,47 +73,54 @@ internal abstract class StreamDecoder<T> : IAsyncDisposable
     /// <summary>Classifies one event's data and decodes it when it is a known item.</summary>
     protected void Decode(string eventType, ReadOnlySpan<byte> data)
     {
-        long index = EventCount++;
+        EventCount++;
         EventType = eventType;
-        Raw = Settings.CaptureRaw ? data.ToArray() : default;
-        Value = default;
+        if (_captureRaw)
+        {
+            Raw = data.ToArray();
+        }
 
-        if (Settings.Sentinel is { } sentinel && data.SequenceEqual(sentinel))
+        if (_sentinel is not null && data.SequenceEqual(_sentinel))
         {
             Kind = DecodedKind.Sentinel;
+            Value = default;
             return;
         }
 
-        if (data.IsEmpty || (Settings.EventTypes is { } types && !types.Contains(eventType)))
+        if (data.IsEmpty || (_eventTypes is not null && !_eventTypes.Contains(eventType)))
         {
             Kind = DecodedKind.Unknown;
+            Value = default;
             return;
         }
 
+        Value = DeserializeItem(data);
+        Kind = DecodedKind.Item;
+    }
+
+    private T DeserializeItem(ReadOnlySpan<byte> data)
+    {
         T? value;
         try
         {
-            value = JsonSerializer.Deserialize(data, Settings.ItemType);
+            value = JsonSerializer.Deserialize(data, _itemType);
         }
         catch (JsonException ex)
         {
-            throw new InvalidResponseException(
-                InvalidResponseReason.InvalidJson,
-                string.Create(CultureInfo.InvariantCulture, $"{Settings.RequestName}: stream event {index} is not valid JSON for {typeof(T).Name}: {ex.Message}"),
-                ex)
-            { EventIndex = index };
+            throw InvalidItem($"is not valid JSON for {typeof(T).Name}: {ex.Message}", ex);
         }
 
-        if (value is null)
-        {
-            throw new InvalidResponseException(
-                InvalidResponseReason.InvalidJson,
-                string.Create(CultureInfo.InvariantCulture, $"{Settings.RequestName}: stream event {index} is JSON null, not a {typeof(T).Name}."))
-            { EventIndex = index };
-        }
+        return value ?? throw InvalidItem($"is JSON null, not a {typeof(T).Name}.", null);
+    }
 
-        Value = value;
-        Kind = DecodedKind.Item;
+    private InvalidResponseException InvalidItem(string problem, Exception? inner)
+    {
+        long index = EventCount - 1;
+        return new InvalidResponseException(
+            InvalidResponseReason.InvalidJson,
+            string.Create(CultureInfo.InvariantCulture, $"{Settings.RequestName}: stream event {index} {problem}"),
+            inner)
+        { EventIndex = index };
     }
 
     protected InvalidResponseException TooLarge(InvalidResponseReason reason, long size)

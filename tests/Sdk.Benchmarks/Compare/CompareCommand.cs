@@ -15,7 +15,7 @@ internal static class CompareCommand
         int blocks = Option(args, "--blocks", 20);
         var setup = new Setup(
             Events: Option(args, "--events", 100_000),
-            Rounds: Option(args, "--rounds", 7),
+            Rounds: Option(args, "--rounds", 21),
             Blocks: blocks,
             RequestsPerBlock: Math.Max(1, Option(args, "--requests", 5_000) / blocks));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
@@ -36,7 +36,7 @@ internal static class CompareCommand
         try
         {
             var measurement = new Measurement(contenders, expectedStream, expectedUnary, timeout.Token);
-            await measurement.WarmUpAsync(streams: 2, requests: 500);
+            await measurement.WarmUpAsync(passes: 3, streams: 1, requests: 300);
             await measurement.MeasureStreamsAsync(setup.Rounds);
             await measurement.MeasureUnaryAsync(setup.Blocks, setup.RequestsPerBlock);
             Console.WriteLine($"# server {server.BaseAddress}: {setup.Events} chunk events, {(body.Length / (double)setup.Events).ToString("0.0", CultureInfo.InvariantCulture)} bytes each on the wire, then data: [DONE]");

@@ -44,20 +44,31 @@ internal sealed class Measurement
 
     public Dictionary<string, Results> Results { get; } = [];
 
-    public async Task WarmUpAsync(int streams, int requests)
+    /// <summary>
+    /// Runs every contender <paramref name="passes"/> times, alternating, then lets the JIT's background tier-up finish.
+    /// Alternating matters: a contender warmed up only before the others keeps tier-0 code while their new methods keep
+    /// postponing its tier-1 compilation, and would be measured cold.
+    /// </summary>
+    public async Task WarmUpAsync(int passes, int streams, int requests)
     {
-        foreach (IContender contender in _contenders)
+        for (int pass = 0; pass < passes; pass++)
         {
-            for (int i = 0; i < streams; i++)
+            foreach (IContender contender in _contenders)
             {
-                Check(contender, await contender.StreamAsync(_cancellationToken), _expectedStream);
-            }
+                for (int i = 0; i < streams; i++)
+                {
+                    Check(contender, await contender.StreamAsync(_cancellationToken), _expectedStream);
+                }
 
-            for (int i = 0; i < requests; i++)
-            {
-                Check(contender, await contender.UnaryAsync(_cancellationToken), _expectedUnary);
+                for (int i = 0; i < requests; i++)
+                {
+                    Check(contender, await contender.UnaryAsync(_cancellationToken), _expectedUnary);
+                }
             }
         }
+
+        // Tier-1 compilation runs on a background thread after a quiet period; give it that period.
+        await Task.Delay(TimeSpan.FromSeconds(1), _cancellationToken);
     }
 
     public async Task MeasureStreamsAsync(int rounds)

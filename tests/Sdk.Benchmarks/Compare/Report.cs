@@ -20,7 +20,8 @@ internal static class Report
         double serverStreamBytes = Median(serverOnly.StreamAllocated);
         double serverBlockBytes = Median(serverOnly.UnaryAllocated);
 
-        Comment($"{setup.Rounds} stream rounds, contenders alternating (the first rotates each round), after warm-up; throughput is the median round");
+        Comment($"{setup.Rounds} stream rounds, contenders alternating (the first rotates each round), after warm-up; throughput is the median round;");
+        Comment($"  ratio = ratio of those medians; paired_ratio = median over rounds of the ratio within each round (back-to-back runs)");
         Comment($"alloc = median of GC.GetTotalAllocatedBytes(precise: true) deltas around each stream or unary block (all threads),");
         Comment($"  minus the same for server_only: a raw socket that sends the request and reads the response bytes without parsing,");
         Comment($"  so what is left is the client's own allocation; the server pre-renders its SSE body and writes it in 64 KiB slices");
@@ -48,6 +49,8 @@ internal static class Report
         double unaryVsRaw = s[Sdk].P50Microseconds / s[Raw].P50Microseconds;
         Line($"stream.ratio.sdk_vs_raw={streamVsRaw:0.000}");
         Line($"stream.ratio.sdk_vs_openai={streamVsOpenAi:0.000}");
+        Line($"stream.paired_ratio.sdk_vs_raw={PairedRatio(results[Raw], results[Sdk]):0.000}");
+        Line($"stream.paired_ratio.sdk_vs_openai={PairedRatio(results[OpenAi], results[Sdk]):0.000}");
         Line($"stream.best_ratio.sdk_vs_raw={s[Sdk].BestEventsPerSecond / s[Raw].BestEventsPerSecond:0.000}");
         Line($"stream.best_ratio.sdk_vs_openai={s[Sdk].BestEventsPerSecond / s[OpenAi].BestEventsPerSecond:0.000}");
         Line($"stream.cpu_ratio.sdk_vs_raw={s[Sdk].CpuMicrosecondsPerEvent / s[Raw].CpuMicrosecondsPerEvent:0.000}");
@@ -72,6 +75,13 @@ internal static class Report
         P50Microseconds: Percentile(r.UnaryTicks, 0.5),
         P90Microseconds: Percentile(r.UnaryTicks, 0.9),
         AllocPerRequest: (Median(r.UnaryAllocated) - (server is null ? 0 : Median(server.UnaryAllocated))) / setup.RequestsPerBlock);
+
+    /// <summary>
+    /// The median over rounds of <paramref name="contender"/>'s throughput divided by <paramref name="baseline"/>'s in the same
+    /// round: the two ran back to back, so slow phases of a noisy machine cancel out instead of landing on one side.
+    /// </summary>
+    private static double PairedRatio(Results baseline, Results contender) =>
+        Median(baseline.StreamSeconds.Zip(contender.StreamSeconds, (b, c) => b / c));
 
     private static double Median(IEnumerable<double> values)
     {
