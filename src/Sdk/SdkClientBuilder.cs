@@ -63,13 +63,7 @@ public sealed class SdkClientBuilder
             return new SdkClient(options, _transport, _disposeTransport);
         }
 
-        SocketsHttpHandler handler = ConnectionManager.CreateHandler(options);
-        foreach (Action<SocketsHttpHandler> configure in _handlerConfigurations)
-        {
-            configure(handler);
-        }
-
-        return new SdkClient(options, new HttpTransport(new HttpMessageInvoker(handler, disposeHandler: true), disposeInvoker: true), disposeTransport: true);
+        return new SdkClient(options, new HttpTransport(new ConnectionManager(options, _handlerConfigurations)), disposeTransport: true);
     }
 
     private void ThrowIfBuilt()

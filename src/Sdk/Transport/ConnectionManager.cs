@@ -6,11 +6,36 @@ namespace Sdk.Transport;
 
 /// <summary>
 /// Owns the one <see cref="SocketsHttpHandler"/> of a client, configured from <see cref="ConnectionOptions"/>: pooled
-/// connections with a lifetime (DNS changes), HTTP/2 keep-alive pings, automatic decompression, no automatic redirects,
-/// and a connect step whose timeout runs on the client's <see cref="TimeProvider"/>.
+/// connections with a lifetime (DNS changes), HTTP/2 keep-alive pings, no automatic redirects or decompression (the SDK
+/// does both itself), and a connect step whose timeout runs on the client's <see cref="TimeProvider"/>. Everything the
+/// client sends over HTTP (and, later, WebSockets) goes through <see cref="Invoker"/>, so they share pool, proxy and TLS.
 /// </summary>
-internal static class ConnectionManager
+internal sealed class ConnectionManager : IDisposable
 {
+    public ConnectionManager(ClientOptions options, IEnumerable<Action<SocketsHttpHandler>> configure)
+    {
+        Handler = CreateHandler(options);
+        foreach (Action<SocketsHttpHandler> step in configure)
+        {
+            step(Handler);
+        }
+
+        Invoker = new HttpMessageInvoker(Handler, disposeHandler: false);
+    }
+
+    /// <summary>The client's handler.</summary>
+    public SocketsHttpHandler Handler { get; }
+
+    /// <summary>The invoker over <see cref="Handler"/>.</summary>
+    public HttpMessageInvoker Invoker { get; }
+
+    /// <summary>Closes every pooled connection.</summary>
+    public void Dispose()
+    {
+        Invoker.Dispose();
+        Handler.Dispose();
+    }
+
     public static SocketsHttpHandler CreateHandler(ClientOptions options)
     {
         ConnectionOptions connections = options.Connections;

@@ -8,6 +8,7 @@ public sealed class HttpTransport : SdkTransport
 {
     private readonly HttpMessageInvoker _invoker;
     private readonly bool _disposeInvoker;
+    private readonly ConnectionManager? _connections;
 
     /// <summary>Creates a transport over a handler you configured yourself (for example one from IHttpClientFactory).</summary>
     /// <param name="invoker">The invoker to send through; its handler must not buffer or follow redirects for the SDK to behave as documented.</param>
@@ -18,6 +19,16 @@ public sealed class HttpTransport : SdkTransport
         _invoker = invoker;
         _disposeInvoker = disposeInvoker;
     }
+
+    /// <summary>The transport the builder creates: over the client's own pooled handler, which it owns.</summary>
+    internal HttpTransport(ConnectionManager connections)
+        : this((connections ?? throw new ArgumentNullException(nameof(connections))).Invoker)
+    {
+        _connections = connections;
+    }
+
+    /// <summary>The client's connection manager, when this transport owns one.</summary>
+    internal ConnectionManager? Connections => _connections;
 
     /// <inheritdoc />
     protected override ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
@@ -30,6 +41,8 @@ public sealed class HttpTransport : SdkTransport
         {
             _invoker.Dispose();
         }
+
+        _connections?.Dispose();
 
         return base.DisposeAsyncCore();
     }

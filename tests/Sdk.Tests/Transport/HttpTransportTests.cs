@@ -86,6 +86,6 @@ public sealed class HttpTransportTests
     [Fact]
     public void Constructor_NullInvoker_Throws()
     {
-        Assert.Throws<ArgumentNullException>(() => new HttpTransport(null!));
+        Assert.Throws<ArgumentNullException>(() => new HttpTransport((HttpMessageInvoker)null!));
     }
 }
