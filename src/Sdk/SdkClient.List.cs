@@ -84,53 +84,41 @@ public sealed partial class SdkClient
         }
     }
 
-    private async Task<Page<T>> GetPageAsync<T>(ApiRequest request, Paginator paginator, JsonTypeInfo<T> itemType, CancellationToken cancellationToken)
+    private Task<Page<T>> GetPageAsync<T>(ApiRequest request, Paginator paginator, JsonTypeInfo<T> itemType, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        using CallScope scope = CreateScope(request.Timeout ?? _options.Timeouts.Total, cancellationToken);
-        HttpResponseMessage response = await SendForHeadersAsync(request, JsonAccept, scope).ConfigureAwait(false);
+        return CallAsync(request, (paginator, itemType), static (client, response, request, state, scope) => client.ReadPageAsync(response, request, state.paginator, state.itemType, scope), cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Page<T>> ReadPageAsync<T>(HttpResponseMessage response, ApiRequest request, Paginator paginator, JsonTypeInfo<T> itemType, CallScope scope)
+    {
+        if (!IsJson(response.Content.Headers.ContentType?.MediaType))
+        {
+            throw await ApiErrors.UnexpectedContentTypeAsync(this, response, request, "application/json", scope).ConfigureAwait(false);
+        }
+
+        (byte[] buffer, int length) = await ReadBoundedAsync(response, request, scope.Token).ConfigureAwait(false);
         try
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ApiErrors.FromResponseAsync(this, response, request, scope).ConfigureAwait(false);
-            }
-
-            if (!IsJson(response.Content.Headers.ContentType?.MediaType))
-            {
-                throw await ApiErrors.UnexpectedContentTypeAsync(this, response, request, "application/json", scope).ConfigureAwait(false);
-            }
-
-            (byte[] buffer, int length) = await ReadBoundedAsync(response, request, scope.Token).ConfigureAwait(false);
+            var items = new List<T>();
+            var headers = new ResponseHeaders(response.Headers, response.Content.Headers);
+            string? continuation;
+            InvalidResponseException? stalled;
             try
             {
-                var items = new List<T>();
-                var headers = new ResponseHeaders(response.Headers, response.Content.Headers);
-                string? continuation;
-                InvalidResponseException? stalled;
-                try
-                {
-                    continuation = paginator.ReadPage(buffer.AsSpan(0, length), headers, itemType, items, request.ToString(), out stalled);
-                }
-                catch (JsonException ex)
-                {
-                    throw new InvalidResponseException(InvalidResponseReason.InvalidJson, $"{request}: the page is not valid JSON for a list of {typeof(T).Name}: {ex.Message}", ex);
-                }
-
-                return new Page<T>(response, RequestIdHeaders, items, continuation) { ContinuationError = stalled };
+                continuation = paginator.ReadPage(buffer.AsSpan(0, length), headers, itemType, items, request.ToString(), out stalled);
             }
-            finally
+            catch (JsonException ex)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                throw new InvalidResponseException(InvalidResponseReason.InvalidJson, $"{request}: the page is not valid JSON for a list of {typeof(T).Name}: {ex.Message}", ex);
             }
-        }
-        catch (Exception ex) when (TranslateBodyFailure(ex, request, scope) is { } translated)
-        {
-            throw translated;
+
+            return new Page<T>(response, RequestIdHeaders, items, continuation) { ContinuationError = stalled };
         }
         finally
         {
-            response.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

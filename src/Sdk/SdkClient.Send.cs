@@ -22,32 +22,16 @@ public sealed partial class SdkClient
     /// <exception cref="InvalidResponseException">The body was empty, too large, not JSON, or not valid for <typeparamref name="T"/>.</exception>
     /// <exception cref="TransportException">No response arrived, or its body could not be read.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
-    public async Task<ApiResponse<T>> SendAsync<T>(ApiRequest request, JsonTypeInfo<T> responseType, CancellationToken cancellationToken = default)
+    public Task<ApiResponse<T>> SendAsync<T>(ApiRequest request, JsonTypeInfo<T> responseType, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseType);
         ThrowIfDisposed();
-
-        using CallScope scope = CreateScope(request.Timeout ?? _options.Timeouts.Total, cancellationToken);
-        HttpResponseMessage response = await SendForHeadersAsync(request, JsonAccept, scope).ConfigureAwait(false);
-        try
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ApiErrors.FromResponseAsync(this, response, request, scope).ConfigureAwait(false);
-            }
-
-            T value = await ReadJsonAsync(response, request, responseType, scope).ConfigureAwait(false);
-            return new ApiResponse<T>(response, RequestIdHeaders, value);
-        }
-        catch (Exception ex) when (TranslateBodyFailure(ex, request, scope) is { } translated)
-        {
-            throw translated;
-        }
-        finally
-        {
-            response.Dispose();
-        }
+        return CallAsync(
+            request,
+            responseType,
+            static (client, response, request, type, scope) => client.ReadJsonAsync(response, request, type, scope),
+            cancellationToken);
     }
 
     /// <summary>Sends a request whose body, if any, is not needed (a DELETE, a 204).</summary>
@@ -58,11 +42,28 @@ public sealed partial class SdkClient
     /// <exception cref="SdkTimeoutException">A timeout fired.</exception>
     /// <exception cref="TransportException">No response arrived.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
-    public async Task<ApiResponse> SendAsync(ApiRequest request, CancellationToken cancellationToken = default)
+    public Task<ApiResponse> SendAsync(ApiRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfDisposed();
+        return CallAsync(
+            request,
+            (object?)null,
+            static (client, response, _, _, _) => new ValueTask<ApiResponse>(new ApiResponse(response, client.RequestIdHeaders)),
+            cancellationToken);
+    }
 
+    /// <summary>
+    /// One unary call: its scope (total timeout, the caller's token), one attempt to the headers, an <see cref="ApiException"/>
+    /// for a status outside 2xx, then <paramref name="read"/> on the successful response; failures are mapped to the SDK's
+    /// exceptions and the response is always disposed. <paramref name="read"/> is a static lambda with explicit state.
+    /// </summary>
+    private async Task<TResult> CallAsync<TState, TResult>(
+        ApiRequest request,
+        TState state,
+        Func<SdkClient, HttpResponseMessage, ApiRequest, TState, CallScope, ValueTask<TResult>> read,
+        CancellationToken cancellationToken)
+    {
         using CallScope scope = CreateScope(request.Timeout ?? _options.Timeouts.Total, cancellationToken);
         HttpResponseMessage response = await SendForHeadersAsync(request, JsonAccept, scope).ConfigureAwait(false);
         try
@@ -72,7 +73,7 @@ public sealed partial class SdkClient
                 throw await ApiErrors.FromResponseAsync(this, response, request, scope).ConfigureAwait(false);
             }
 
-            return new ApiResponse(response, RequestIdHeaders);
+            return await read(this, response, request, state, scope).ConfigureAwait(false);
         }
         catch (Exception ex) when (TranslateBodyFailure(ex, request, scope) is { } translated)
         {
@@ -149,7 +150,7 @@ public sealed partial class SdkClient
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<T> ReadJsonAsync<T>(HttpResponseMessage response, ApiRequest request, JsonTypeInfo<T> type, CallScope scope)
+    private async ValueTask<ApiResponse<T>> ReadJsonAsync<T>(HttpResponseMessage response, ApiRequest request, JsonTypeInfo<T> type, CallScope scope)
     {
         CancellationToken cancellationToken = scope.Token;
         HttpContent content = response.Content;
@@ -206,7 +207,10 @@ public sealed partial class SdkClient
             }
         }
 
-        return value ?? throw new InvalidResponseException(InvalidResponseReason.InvalidJson, $"{request}: the body is JSON null, not a {typeof(T).Name}.");
+        return new ApiResponse<T>(
+            response,
+            RequestIdHeaders,
+            value ?? throw new InvalidResponseException(InvalidResponseReason.InvalidJson, $"{request}: the body is JSON null, not a {typeof(T).Name}."));
     }
 
     private static T? Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, ApiRequest request)

@@ -1,7 +1,7 @@
 namespace Sdk;
 
 /// <summary>A read-only wrapper that fails once more than a limit of bytes was read.</summary>
-internal sealed class LengthLimitedStream : Stream
+internal sealed class LengthLimitedStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long _limit;
@@ -14,16 +14,6 @@ internal sealed class LengthLimitedStream : Stream
 
     public long BytesRead { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         int read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -31,25 +21,13 @@ internal sealed class LengthLimitedStream : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count)
+    public override int Read(Span<byte> buffer)
     {
-        int read = _inner.Read(buffer, offset, count);
+        int read = _inner.Read(buffer);
         Count(read);
         return read;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private void Count(int read)
     {

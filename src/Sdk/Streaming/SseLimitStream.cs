@@ -16,7 +16,7 @@ namespace Sdk;
 /// When a limit is broken, the bytes of the complete events before the offending one are still handed to the parser and the
 /// error is raised by the following read, so nothing already complete is lost.
 /// </remarks>
-internal sealed class SseLimitStream : Stream
+internal sealed class SseLimitStream : ReadOnlyStream
 {
     private const byte CR = (byte)'\r';
     private const byte LF = (byte)'\n';
@@ -57,16 +57,6 @@ internal sealed class SseLimitStream : Stream
         _fail = fail;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     /// <summary>
     /// For the next event the parser dispatches: whether the type it reports is stale, left over from an earlier event
     /// without data. Per event this is a counter and a count check; the queue is touched only after such an event.
@@ -104,11 +94,6 @@ internal sealed class SseLimitStream : Stream
         return read.IsCompletedSuccessfully ? new ValueTask<int>(Fill(read.Result, buffer.Span)) : AwaitAndServeAsync(read, buffer);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (_pending is { } pending)
@@ -129,15 +114,6 @@ internal sealed class SseLimitStream : Stream
         return Fill(_inner.Read(_readAhead), buffer);
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

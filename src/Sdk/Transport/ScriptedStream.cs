@@ -1,7 +1,7 @@
 namespace Sdk.Transport;
 
 /// <summary>A read-only stream that plays <see cref="ScriptStep"/>s: bytes, delays, a stall, a drop.</summary>
-internal sealed class ScriptedStream : Stream
+internal sealed class ScriptedStream : ReadOnlyStream
 {
     private readonly IReadOnlyList<ScriptStep> _steps;
     private readonly TimeProvider _time;
@@ -13,16 +13,6 @@ internal sealed class ScriptedStream : Stream
         _steps = steps;
         _time = time;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -63,19 +53,12 @@ internal sealed class ScriptedStream : Stream
         return 0;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
+    public override int Read(Span<byte> buffer)
     {
+        // Synchronous reads block on the script (its delays included); the SDK itself only reads asynchronously.
+        byte[] copy = new byte[buffer.Length];
+        int read = ReadAsync(copy).AsTask().GetAwaiter().GetResult();
+        copy.AsSpan(0, read).CopyTo(buffer);
+        return read;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
