@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -11,12 +10,8 @@ namespace Sdk;
 /// element is then deserialized from the buffered bytes. Only the current element is buffered, up to the event limit; a
 /// body that ends before <c>]</c> is reported as truncated.
 /// </summary>
-internal sealed class JsonArrayDecoder<T> : StreamDecoder<T>
+internal sealed class JsonArrayDecoder<T> : BufferedStreamDecoder<T>
 {
-    private const int InitialBufferSize = 16 * 1024;
-    private readonly Stream _body;
-    private readonly CancellationToken _cancellationToken;
-    private byte[] _buffer;
     private int _scan;
     private int _end;
     private int _elementStart = -1;
@@ -28,11 +23,8 @@ internal sealed class JsonArrayDecoder<T> : StreamDecoder<T>
     private JsonReaderState _state = new(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
 
     public JsonArrayDecoder(Stream body, DecoderSettings<T> settings, CancellationToken cancellationToken)
-        : base(settings)
+        : base(body, settings, cancellationToken)
     {
-        _body = body;
-        _cancellationToken = cancellationToken;
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -49,7 +41,7 @@ internal sealed class JsonArrayDecoder<T> : StreamDecoder<T>
                     return false;
             }
 
-            if (_eof && !_inArray && !_buffer.AsSpan(_scan, _end - _scan).Trim(" \t\r\n"u8).IsEmpty)
+            if (_eof && !_inArray && !Buffer.AsSpan(_scan, _end - _scan).Trim(" \t\r\n"u8).IsEmpty)
             {
                 throw new InvalidResponseException(
                     InvalidResponseReason.InvalidJson,
@@ -65,24 +57,12 @@ internal sealed class JsonArrayDecoder<T> : StreamDecoder<T>
             }
 
             MakeRoom();
-            int read = await _body.ReadAsync(_buffer.AsMemory(_end), _cancellationToken).ConfigureAwait(false);
+            int read = await ReadAsync(_end).ConfigureAwait(false);
             _eof = read == 0;
             _end += read;
         }
 
         return false;
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        byte[] buffer = _buffer;
-        _buffer = [];
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        return _body.DisposeAsync();
     }
 
     private ReadResult TryReadElement()
@@ -95,14 +75,14 @@ internal sealed class JsonArrayDecoder<T> : StreamDecoder<T>
             }
 
             _bomChecked = true;
-            if (_buffer.AsSpan(_scan, _end - _scan).StartsWith("\uFEFF"u8))
+            if (Buffer.AsSpan(_scan, _end - _scan).StartsWith("\uFEFF"u8))
             {
                 _scan += 3;
             }
         }
 
         // Never a final block: at the end of the body an unfinished array is a truncation, reported as such, not a syntax error.
-        var reader = new Utf8JsonReader(_buffer.AsSpan(_scan, _end - _scan), isFinalBlock: false, _state);
+        var reader = new Utf8JsonReader(Buffer.AsSpan(_scan, _end - _scan), isFinalBlock: false, _state);
         try
         {
             while (reader.Read())
@@ -149,7 +129,7 @@ internal sealed class JsonArrayDecoder<T> : StreamDecoder<T>
                     Commit(ref reader);
                     _elementStart = -1;
                     CheckSize(elementEnd - elementStart);
-                    Decode("message", _buffer.AsSpan(elementStart, elementEnd - elementStart));
+                    Decode("message", Buffer.AsSpan(elementStart, elementEnd - elementStart));
                     return ReadResult.Element;
                 }
             }
@@ -187,19 +167,14 @@ internal sealed class JsonArrayDecoder<T> : StreamDecoder<T>
     {
         int keepFrom = _elementStart >= 0 ? _elementStart : _scan;
         int pending = _end - keepFrom;
-        if (_end < _buffer.Length && keepFrom < _buffer.Length / 2)
+        if (_end < Buffer.Length && keepFrom < Buffer.Length / 2)
         {
             return;
         }
 
-        byte[] target = pending < _buffer.Length / 2 ? _buffer : ArrayPool<byte>.Shared.Rent((int)Math.Min((long)_buffer.Length * 2, (long)Settings.MaxEventBytes + InitialBufferSize));
-        Buffer.BlockCopy(_buffer, keepFrom, target, 0, pending);
-        if (!ReferenceEquals(target, _buffer))
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = target;
-        }
-
+        // Compact when what is kept fills less than half the buffer; otherwise grow (up to just past the event limit).
+        int size = pending < Buffer.Length / 2 ? Buffer.Length : (int)Math.Min((long)Buffer.Length * 2, (long)Settings.MaxEventBytes + InitialBufferSize);
+        MoveTo(keepFrom, pending, size);
         _scan -= keepFrom;
         if (_elementStart >= 0)
         {

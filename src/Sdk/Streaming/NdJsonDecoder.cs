@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Sdk;
@@ -7,25 +6,18 @@ namespace Sdk;
 /// Decodes newline-delimited JSON: each non-blank line (LF or CRLF) is one item; a last line without a newline counts.
 /// The line buffer is pooled and grows only up to the line limit.
 /// </summary>
-internal sealed class NdJsonDecoder<T> : StreamDecoder<T>
+internal sealed class NdJsonDecoder<T> : BufferedStreamDecoder<T>
 {
-    private const int InitialBufferSize = 16 * 1024;
-    private readonly Stream _body;
-    private readonly CancellationToken _cancellationToken;
     private readonly int _maxLine;
-    private byte[] _buffer;
     private int _start;
     private int _end;
     private int _searched;
     private bool _eof;
 
     public NdJsonDecoder(Stream body, DecoderSettings<T> settings, CancellationToken cancellationToken)
-        : base(settings)
+        : base(body, settings, cancellationToken)
     {
-        _body = body;
-        _cancellationToken = cancellationToken;
         _maxLine = Math.Min(settings.MaxLineBytes, settings.MaxEventBytes);
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -33,14 +25,14 @@ internal sealed class NdJsonDecoder<T> : StreamDecoder<T>
     {
         while (true)
         {
-            int newline = _buffer.AsSpan(_searched, _end - _searched).IndexOf((byte)'\n');
+            int newline = Buffer.AsSpan(_searched, _end - _searched).IndexOf((byte)'\n');
             if (newline >= 0)
             {
                 newline += _searched;
                 int lineStart = _start;
                 CheckLength(newline - lineStart);
                 _start = _searched = newline + 1;
-                if (TryDecodeLine(_buffer.AsSpan(lineStart, newline - lineStart)))
+                if (TryDecodeLine(Buffer.AsSpan(lineStart, newline - lineStart)))
                 {
                     return true;
                 }
@@ -57,7 +49,7 @@ internal sealed class NdJsonDecoder<T> : StreamDecoder<T>
                 {
                     int lineStart = _start;
                     _start = _searched = _end;
-                    if (TryDecodeLine(_buffer.AsSpan(lineStart, _end - lineStart)))
+                    if (TryDecodeLine(Buffer.AsSpan(lineStart, _end - lineStart)))
                     {
                         return true;
                     }
@@ -67,7 +59,7 @@ internal sealed class NdJsonDecoder<T> : StreamDecoder<T>
             }
 
             MakeRoom();
-            int read = await _body.ReadAsync(_buffer.AsMemory(_end), _cancellationToken).ConfigureAwait(false);
+            int read = await ReadAsync(_end).ConfigureAwait(false);
             if (read == 0)
             {
                 _eof = true;
@@ -75,18 +67,6 @@ internal sealed class NdJsonDecoder<T> : StreamDecoder<T>
 
             _end += read;
         }
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        byte[] buffer = _buffer;
-        _buffer = [];
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        return _body.DisposeAsync();
     }
 
     /// <summary>A line is one item, so both the line and the event limit apply to it.</summary>
@@ -123,25 +103,15 @@ internal sealed class NdJsonDecoder<T> : StreamDecoder<T>
     /// <summary>Moves unread bytes to the front, or grows the buffer (up to just past the line limit) when it is full.</summary>
     private void MakeRoom()
     {
-        if (_end < _buffer.Length)
+        if (_end < Buffer.Length)
         {
             return;
         }
 
+        // Compact when the line does not start at the front; otherwise grow (up to just past the line limit).
         int pending = _end - _start;
-        if (_start > 0)
-        {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
-        }
-        else
-        {
-            int size = (int)Math.Min((long)_buffer.Length * 2, (long)_maxLine + 2);
-            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(size, _buffer.Length + 1));
-            Buffer.BlockCopy(_buffer, 0, larger, 0, pending);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
-
+        int size = _start > 0 ? Buffer.Length : Math.Max((int)Math.Min((long)Buffer.Length * 2, (long)_maxLine + 2), Buffer.Length + 1);
+        MoveTo(_start, pending, size);
         _searched -= _start;
         _start = 0;
         _end = pending;
