@@ -30,8 +30,9 @@ public sealed class ConnectionOptions
     public TimeSpan KeepAlivePingTimeout { get; set; } = ClientDefaults.KeepAlivePingTimeout;
 
     /// <summary>
-    /// Which response encodings are requested (<c>Accept-Encoding</c>) and decompressed. The SDK decompresses itself, after
-    /// the handler, so size limits such as <see cref="ClientOptions.MaxResponseBytes"/> count decompressed bytes.
+    /// Which response encodings the SDK asks for (<c>Accept-Encoding</c>). A body the server compressed anyway with gzip,
+    /// deflate or Brotli is still decoded. The SDK decompresses itself, after the handler, so size limits such as
+    /// <see cref="ClientOptions.MaxResponseBytes"/> count decompressed bytes.
     /// </summary>
     /// <value><see cref="DecompressionMethods.All"/>.</value>
     public DecompressionMethods AutomaticDecompression { get; set; } = DecompressionMethods.All;

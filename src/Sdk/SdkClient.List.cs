@@ -135,7 +135,7 @@ public sealed partial class SdkClient
             throw TooLarge(request, declared.Value, limit);
         }
 
-        Stream body = await ResponseBody.OpenAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        Stream body = await ResponseBody.OpenAsync(response.Content, request, cancellationToken).ConfigureAwait(false);
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 16 * 1024, 1, limit + 1));
         int length = 0;
         try

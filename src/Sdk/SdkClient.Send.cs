@@ -166,7 +166,7 @@ public sealed partial class SdkClient
             throw TooLarge(request, length.Value, limit);
         }
 
-        Stream body = await ResponseBody.OpenAsync(content, cancellationToken).ConfigureAwait(false);
+        Stream body = await ResponseBody.OpenAsync(content, request, cancellationToken).ConfigureAwait(false);
         T? value;
         if (length is { } known && known <= MaxPooledBodyBytes)
         {

@@ -9,7 +9,7 @@ namespace Sdk.Benchmarks;
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: dotnet run -c Release --project tests/Sdk.Benchmarks -- micro [BenchmarkDotNet args] | compare [--events N] [--rounds R] [--requests N]";
+    private const string Usage = "usage: dotnet run -c Release --project tests/Sdk.Benchmarks -- micro [BenchmarkDotNet args] | compare [--events N] [--rounds R] [--requests N] [--blocks B]";
 
     public static async Task<int> Main(string[] args)
     {

@@ -77,7 +77,7 @@ public sealed class SdkClientTests
     /// only end if disposing the client ends it.
     /// </summary>
     [Fact]
-    public async Task DisposeAsync_CallInFlight_CallFailsPromptly()
+    public async Task DisposeAsync_CallInFlight_ThrowsObjectDisposedPromptly()
     {
         var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -95,8 +95,31 @@ public sealed class SdkClientTests
         Exception? error = await Record.ExceptionAsync(() => call.WaitAsync(TimeSpan.FromSeconds(3)));
         release.TrySetResult();
 
-        Assert.NotNull(error);
-        Assert.IsNotType<TimeoutException>(error);
+        Assert.IsType<ObjectDisposedException>(error);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_StreamInFlight_EndsItWithObjectDisposedAndKeepsDeliveredItems()
+    {
+        var firstSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using TestServer server = await TestServer.StartAsync(app => app.MapGet("/v1/feed", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: {\"id\":1,\"text\":\"a\"}\n\n");
+            await context.Response.Body.FlushAsync();
+            firstSent.TrySetResult();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }));
+        SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server.BaseAddress, "v1/") });
+        await using IAsyncEnumerator<Item> items = client.StreamAsync(ApiRequest.Get("feed"), TestJson.Default.Item).GetAsyncEnumerator();
+
+        Assert.True(await items.MoveNextAsync().AsTask().WaitAsync(CoreAsync.Bound));
+        await firstSent.Task.WaitAsync(CoreAsync.Bound);
+        Task<bool> pending = items.MoveNextAsync().AsTask();
+        await client.DisposeAsync().AsTask().WaitAsync(CoreAsync.Bound);
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pending.WaitAsync(CoreAsync.Bound));
+        Assert.Equal(1, items.Current.Id);
     }
 
     [Fact]

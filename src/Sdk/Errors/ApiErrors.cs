@@ -15,7 +15,7 @@ internal static class ApiErrors
         bool truncated = false;
         try
         {
-            (bytes, truncated) = await ResponseText.ReadPrefixAsync(response.Content, client.Options.MaxErrorBodyBytes, scope.Token).ConfigureAwait(false);
+            (bytes, truncated) = await ResponseText.ReadPrefixAsync(response.Content, request, client.Options.MaxErrorBodyBytes, scope.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnreadableBody(ex, scope))
         {
@@ -59,7 +59,7 @@ internal static class ApiErrors
         try
         {
             // Read more than is quoted, so a credential that straddles the cut is still found and removed.
-            (byte[] bytes, _) = await ResponseText.ReadPrefixAsync(response.Content, 1024, scope.Token).ConfigureAwait(false);
+            (byte[] bytes, _) = await ResponseText.ReadPrefixAsync(response.Content, request, 1024, scope.Token).ConfigureAwait(false);
             snippet = ResponseText.Snippet(Encoding.UTF8.GetBytes(client.Requests.Redact(Encoding.UTF8.GetString(bytes))));
         }
         catch (Exception ex) when (IsUnreadableBody(ex, scope))
@@ -74,9 +74,12 @@ internal static class ApiErrors
         };
     }
 
-    /// <summary>A body read failure that only costs diagnostics; the caller's cancellation and the client's disposal still propagate.</summary>
+    /// <summary>
+    /// A body read failure that only costs diagnostics (the body is then reported as absent): I/O, a corrupt or unknown
+    /// encoding, a timeout. The caller's cancellation and the client's disposal still propagate.
+    /// </summary>
     private static bool IsUnreadableBody(Exception exception, CallScope scope) =>
-        exception is IOException or HttpRequestException ||
+        exception is IOException or HttpRequestException or InvalidDataException or InvalidResponseException { Reason: InvalidResponseReason.CorruptBody } ||
         (exception is OperationCanceledException && !scope.CallerCanceled && !scope.ClientDisposed);
 
     private static string Describe(HttpResponseMessage response) =>

@@ -37,8 +37,8 @@ internal static class ResponseBody
     public static bool IsEncoded(HttpContent content) =>
         content.Headers.NonValidated.TryGetValues("Content-Encoding", out HeaderStringValues values) && !IsIdentity(values);
 
-    /// <summary>The body, decoded.</summary>
-    public static async ValueTask<Stream> OpenAsync(HttpContent content, CancellationToken cancellationToken)
+    /// <summary>The body of <paramref name="request"/>'s response, decoded.</summary>
+    public static async ValueTask<Stream> OpenAsync(HttpContent content, ApiRequest request, CancellationToken cancellationToken)
     {
         Stream body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         if (!content.Headers.NonValidated.TryGetValues("Content-Encoding", out HeaderStringValues values) || IsIdentity(values))
@@ -66,7 +66,7 @@ internal static class ResponseBody
                 "IDENTITY" => body,
                 _ => throw new InvalidResponseException(
                     InvalidResponseReason.CorruptBody,
-                    $"The response uses the content encoding '{codings[i]}', which the SDK cannot decode."),
+                    $"{request}: the response uses the content encoding '{codings[i]}', which the SDK cannot decode."),
             };
         }
 

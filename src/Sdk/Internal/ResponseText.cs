@@ -7,14 +7,14 @@ namespace Sdk;
 internal static class ResponseText
 {
     /// <summary>Reads up to <paramref name="limit"/> bytes; <c>truncated</c> says whether more followed.</summary>
-    public static async ValueTask<(byte[] Bytes, bool Truncated)> ReadPrefixAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    public static async ValueTask<(byte[] Bytes, bool Truncated)> ReadPrefixAsync(HttpContent content, ApiRequest request, int limit, CancellationToken cancellationToken)
     {
         if (limit <= 0)
         {
             return ([], true);
         }
 
-        Stream stream = await ResponseBody.OpenAsync(content, cancellationToken).ConfigureAwait(false);
+        Stream stream = await ResponseBody.OpenAsync(content, request, cancellationToken).ConfigureAwait(false);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 64 * 1024 + 1));
         try
         {

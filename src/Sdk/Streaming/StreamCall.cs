@@ -238,7 +238,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
                 ?? throw await ApiErrors.UnexpectedContentTypeAsync(Client, response, _request, "text/event-stream, application/x-ndjson or application/json", _scope).ConfigureAwait(false);
             Format = format;
 
-            Stream body = await ResponseBody.OpenAsync(response.Content, _scope.Token).ConfigureAwait(false);
+            Stream body = await ResponseBody.OpenAsync(response.Content, _request, _scope.Token).ConfigureAwait(false);
             DecoderSettings<T> settings = CreateSettings();
             _decoder = format switch
             {

@@ -101,4 +101,53 @@ public sealed class ResponseDecompressionTests
 
         Assert.True(string.IsNullOrEmpty(acceptEncoding), $"Accept-Encoding was sent: {acceptEncoding}");
     }
+
+    private static Task<TestServer> StartRawAsync(int status, string coding, string contentType) =>
+        TestServer.StartAsync(app => app.MapGet("/v1/body", async (HttpContext context) =>
+        {
+            byte[] garbage = Encoding.UTF8.GetBytes("this is not a compressed body");
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            context.Response.Headers.ContentEncoding = coding;
+            context.Response.ContentLength = garbage.Length;
+            await context.Response.Body.WriteAsync(garbage);
+        }));
+
+    [Fact]
+    public async Task SendAsync_ErrorStatusWithCorruptGzipBody_ThrowsApiExceptionWithoutBody()
+    {
+        await using TestServer server = await StartRawAsync(500, "gzip", "application/json");
+        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server.BaseAddress, "v1/") });
+
+        ApiException error = await Assert.ThrowsAsync<ApiException>(() => client.SendAsync(ApiRequest.Get("body"), TestJson.Default.Item).WaitAsync(CoreAsync.Bound));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+        Assert.Null(error.RawBody);
+    }
+
+    [Fact]
+    public async Task StreamAsync_ErrorStatusWithCorruptGzipBody_ThrowsApiException()
+    {
+        await using TestServer server = await StartRawAsync(503, "gzip", "application/json");
+        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server.BaseAddress, "v1/") });
+
+        ApiException error = await Assert.ThrowsAsync<ApiException>(
+            () => client.StreamAsync(ApiRequest.Get("body"), TestJson.Default.Item).ToListAsync().AsTask().WaitAsync(CoreAsync.Bound));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task SendAsync_UnknownEncoding_ThrowsCorruptBodyNamingTheRequest()
+    {
+        await using TestServer server = await StartRawAsync(200, "zstd", "application/json");
+        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server.BaseAddress, "v1/") });
+
+        InvalidResponseException error = await Assert.ThrowsAsync<InvalidResponseException>(
+            () => client.SendAsync(ApiRequest.Get("body"), TestJson.Default.Item).WaitAsync(CoreAsync.Bound));
+
+        Assert.Equal(InvalidResponseReason.CorruptBody, error.Reason);
+        Assert.StartsWith("GET body:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("zstd", error.Message, StringComparison.Ordinal);
+    }
 }
