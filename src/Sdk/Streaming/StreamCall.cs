@@ -83,7 +83,8 @@ internal sealed class StreamCall<T> : IAsyncDisposable
             return StopAsync();
         }
 
-        ValueTask<bool> next = Next(decoder);
+        // The decoders report every failure through the returned task (they are async methods or async iterators).
+        ValueTask<bool> next = decoder.MoveNextAsync();
         if (!next.IsCompletedSuccessfully)
         {
             return ContinueAsync(decoder, next, skipUnknown);
@@ -105,14 +106,11 @@ internal sealed class StreamCall<T> : IAsyncDisposable
         await CloseAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The decoders report every failure through the returned task (they are async methods or async iterators).</summary>
-    private static ValueTask<bool> Next(StreamDecoder<T> decoder) => decoder.MoveNextAsync();
-
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> OpenAndContinueAsync(bool skipUnknown)
     {
         StreamDecoder<T> decoder = await OpenAsync().ConfigureAwait(false);
-        return await ContinueAsync(decoder, Next(decoder), skipUnknown).ConfigureAwait(false);
+        return await ContinueAsync(decoder, decoder.MoveNextAsync(), skipUnknown).ConfigureAwait(false);
     }
 
     /// <summary>Awaits <paramref name="next"/> under the wait clock and handles what it yields, until an item, an event (raw view) or the end.</summary>
@@ -187,7 +185,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
                         return await StopAsync().ConfigureAwait(false);
                     }
 
-                    next = Next(decoder);
+                    next = decoder.MoveNextAsync();
                     break;
             }
         }
