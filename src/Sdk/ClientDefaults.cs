@@ -25,4 +25,21 @@ internal static class ClientDefaults
     public static readonly TimeSpan ResponseDrainTimeout = TimeSpan.FromSeconds(1);
 
     public static readonly string[] RequestIdHeaders = ["x-request-id", "request-id"];
+
+    public const int MaxRetries = 3;
+    public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromSeconds(0.5);
+    public static readonly TimeSpan RetryMaxDelay = TimeSpan.FromSeconds(30);
+    public const string RetryCountHeader = "x-retry-count";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public const double BreakerFailureRatio = 0.5;
+    public static readonly TimeSpan BreakerSamplingDuration = TimeSpan.FromSeconds(30);
+    public const int BreakerMinimumThroughput = 10;
+    public static readonly TimeSpan BreakerBreakDuration = TimeSpan.FromSeconds(10);
+
+    public const int MaxResumeAttempts = 5;
+    public static readonly TimeSpan ResumeBaseDelay = TimeSpan.FromSeconds(0.5);
+    public static readonly TimeSpan ResumeMaxDelay = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxServerRetryInterval = TimeSpan.FromSeconds(30);
+    public const int ResumeDedupeWindow = 1024;
 }

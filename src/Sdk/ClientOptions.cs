@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
+using System.Threading.RateLimiting;
 
 namespace Sdk;
 
@@ -14,6 +15,13 @@ public sealed class ClientOptions
     /// </summary>
     /// <value><see langword="null"/>; <c>Build()</c> fails until it is set.</value>
     public Uri? BaseAddress { get; set; }
+
+    /// <summary>
+    /// Other base addresses serving the same API, tried in order when an attempt on the one before failed or its circuit is
+    /// open (failover). Request paths are relative to whichever endpoint serves the attempt; the credential is sent to each.
+    /// </summary>
+    /// <value>Empty.</value>
+    public IList<Uri> FallbackAddresses { get; } = new List<Uri>();
 
     /// <summary>The credential sent with every request; <see langword="null"/> sends none.</summary>
     /// <value><see langword="null"/>.</value>
@@ -34,6 +42,27 @@ public sealed class ClientOptions
     /// <summary>Every timeout of a call.</summary>
     /// <value>See each property of <see cref="TimeoutOptions"/>.</value>
     public TimeoutOptions Timeouts { get; set; } = new();
+
+    /// <summary>How failed attempts are retried.</summary>
+    /// <value>See each property of <see cref="RetryOptions"/>.</value>
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>The circuit breaker of each endpoint.</summary>
+    /// <value>See each property of <see cref="CircuitBreakerOptions"/>.</value>
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>How broken streams are resumed.</summary>
+    /// <value>See each property of <see cref="ResumeOptions"/>.</value>
+    public ResumeOptions Resume { get; set; } = new();
+
+    /// <summary>
+    /// A client-side rate limiter (for example a <see cref="ConcurrencyLimiter"/> or a <see cref="TokenBucketRateLimiter"/>):
+    /// each call (each page of a list; each stream, for its whole life) takes one permit before its first attempt, outside the
+    /// retries, waiting as the limiter's queue allows. A refused permit fails the call with <see cref="RateLimitedException"/>.
+    /// The client does not dispose it.
+    /// </summary>
+    /// <value><see langword="null"/>: no client-side limit.</value>
+    public RateLimiter? RateLimiter { get; set; }
 
     /// <summary>Stream decoding limits and the terminal sentinel.</summary>
     /// <value>See each property of <see cref="StreamingOptions"/>.</value>
@@ -69,6 +98,10 @@ public sealed class ClientOptions
             BaseAddress = BaseAddress,
             Credential = Credential,
             UserAgent = UserAgent,
+            Retry = Retry?.Clone()!,
+            CircuitBreaker = CircuitBreaker?.Clone()!,
+            Resume = Resume?.Clone()!,
+            RateLimiter = RateLimiter,
             Timeouts = Timeouts?.Clone()!,
             Streaming = Streaming?.Clone()!,
             Connections = Connections?.Clone()!,
@@ -80,6 +113,11 @@ public sealed class ClientOptions
         foreach (KeyValuePair<string, string> header in DefaultHeaders)
         {
             copy.DefaultHeaders[header.Key] = header.Value;
+        }
+
+        foreach (Uri fallback in FallbackAddresses)
+        {
+            copy.FallbackAddresses.Add(fallback);
         }
 
         copy.RequestIdHeaders.Clear();

@@ -13,20 +13,20 @@ internal static class ClientOptionsValidator
         {
             errors.Add("BaseAddress is required.");
         }
-        else if (!options.BaseAddress.IsAbsoluteUri || (options.BaseAddress.Scheme != Uri.UriSchemeHttp && options.BaseAddress.Scheme != Uri.UriSchemeHttps))
-        {
-            errors.Add("BaseAddress must be an absolute http or https URI.");
-        }
         else
         {
-            if (!string.IsNullOrEmpty(options.BaseAddress.UserInfo))
-            {
-                errors.Add("BaseAddress must not carry user information; set Credential instead.");
-            }
+            ValidateAddress(options.BaseAddress, "BaseAddress", errors);
+        }
 
-            if (!string.IsNullOrEmpty(options.BaseAddress.Query) || !string.IsNullOrEmpty(options.BaseAddress.Fragment))
+        for (int i = 0; i < options.FallbackAddresses.Count; i++)
+        {
+            if (options.FallbackAddresses[i] is not { } fallback)
             {
-                errors.Add("BaseAddress must not have a query or a fragment.");
+                errors.Add($"FallbackAddresses[{i}] is null.");
+            }
+            else
+            {
+                ValidateAddress(fallback, $"FallbackAddresses[{i}]", errors);
             }
         }
 
@@ -61,6 +61,9 @@ internal static class ClientOptionsValidator
         }
 
         ValidateTimeouts(options.Timeouts, errors);
+        ValidateRetry(options.Retry, errors);
+        ValidateCircuitBreaker(options.CircuitBreaker, errors);
+        ValidateResume(options.Resume, errors);
         ValidateStreaming(options.Streaming, errors);
         ValidateConnections(options.Connections, errors);
 
@@ -79,6 +82,115 @@ internal static class ClientOptionsValidator
             throw new ArgumentException(
                 string.Create(CultureInfo.InvariantCulture, $"The client options are invalid ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}): {string.Join(" ", errors)}"),
                 nameof(options));
+        }
+    }
+
+    private static void ValidateAddress(Uri address, string name, List<string> errors)
+    {
+        if (!address.IsAbsoluteUri || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"{name} must be an absolute http or https URI.");
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(address.UserInfo))
+        {
+            errors.Add($"{name} must not carry user information; set Credential instead.");
+        }
+
+        if (!string.IsNullOrEmpty(address.Query) || !string.IsNullOrEmpty(address.Fragment))
+        {
+            errors.Add($"{name} must not have a query or a fragment.");
+        }
+    }
+
+    private static void ValidateRetry(RetryOptions? retry, List<string> errors)
+    {
+        if (retry is null)
+        {
+            errors.Add("Retry is required.");
+            return;
+        }
+
+        if (retry.MaxRetries < 0)
+        {
+            errors.Add("Retry.MaxRetries must be zero or more.");
+        }
+
+        if (retry.BaseDelay < TimeSpan.Zero || retry.MaxDelay < TimeSpan.Zero)
+        {
+            errors.Add("Retry.BaseDelay and Retry.MaxDelay must not be negative.");
+        }
+        else if (retry.BaseDelay > retry.MaxDelay)
+        {
+            errors.Add("Retry.BaseDelay must not exceed Retry.MaxDelay.");
+        }
+
+        if (retry.RetryCountHeader is not null && !HeaderNames.IsValid(retry.RetryCountHeader))
+        {
+            errors.Add("Retry.RetryCountHeader must be a valid header name or null.");
+        }
+
+        if (!HeaderNames.IsValid(retry.IdempotencyKeyHeader))
+        {
+            errors.Add("Retry.IdempotencyKeyHeader must be a valid header name.");
+        }
+    }
+
+    private static void ValidateCircuitBreaker(CircuitBreakerOptions? breaker, List<string> errors)
+    {
+        if (breaker is null)
+        {
+            errors.Add("CircuitBreaker is required.");
+            return;
+        }
+
+        if (!(breaker.FailureRatio > 0 && breaker.FailureRatio <= 1))
+        {
+            errors.Add("CircuitBreaker.FailureRatio must be more than 0 and at most 1.");
+        }
+
+        if (breaker.MinimumThroughput < 2)
+        {
+            errors.Add("CircuitBreaker.MinimumThroughput must be at least 2.");
+        }
+
+        if (breaker.SamplingDuration < TimeSpan.FromMilliseconds(500) || breaker.SamplingDuration > TimeSpan.FromDays(1))
+        {
+            errors.Add("CircuitBreaker.SamplingDuration must be between 0.5 seconds and one day.");
+        }
+
+        if (breaker.BreakDuration < TimeSpan.FromMilliseconds(500) || breaker.BreakDuration > TimeSpan.FromDays(1))
+        {
+            errors.Add("CircuitBreaker.BreakDuration must be between 0.5 seconds and one day.");
+        }
+    }
+
+    private static void ValidateResume(ResumeOptions? resume, List<string> errors)
+    {
+        if (resume is null)
+        {
+            errors.Add("Resume is required.");
+            return;
+        }
+
+        if (resume.MaxAttempts < 0)
+        {
+            errors.Add("Resume.MaxAttempts must be zero or more.");
+        }
+
+        if (resume.BaseDelay < TimeSpan.Zero || resume.MaxDelay < TimeSpan.Zero || resume.MaxServerRetryInterval < TimeSpan.Zero)
+        {
+            errors.Add("Resume.BaseDelay, MaxDelay and MaxServerRetryInterval must not be negative.");
+        }
+        else if (resume.BaseDelay > resume.MaxDelay)
+        {
+            errors.Add("Resume.BaseDelay must not exceed Resume.MaxDelay.");
+        }
+
+        if (resume.DedupeWindow < 1)
+        {
+            errors.Add("Resume.DedupeWindow must be at least 1.");
         }
     }
 

@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading.RateLimiting;
 
 namespace Sdk;
 
@@ -54,9 +56,10 @@ public sealed partial class SdkClient
     }
 
     /// <summary>
-    /// One unary call: its scope (total timeout, the caller's token), one attempt to the headers, an <see cref="ApiException"/>
-    /// for a status outside 2xx, then <paramref name="read"/> on the successful response; failures are mapped to the SDK's
-    /// exceptions and the response is always disposed. <paramref name="read"/> is a static lambda with explicit state.
+    /// One unary call: its scope (total timeout, the caller's token), a permit from the rate limiter, the attempts (retries,
+    /// failover, circuit breakers) up to a final response, an <see cref="ApiException"/> for a status outside 2xx, then
+    /// <paramref name="read"/> on the successful response; failures are mapped to the SDK's exceptions and the response is
+    /// always disposed. <paramref name="read"/> is a static lambda with explicit state.
     /// </summary>
     private async Task<TResult> CallAsync<TState, TResult>(
         ApiRequest request,
@@ -65,7 +68,10 @@ public sealed partial class SdkClient
         CancellationToken cancellationToken)
     {
         using CallScope scope = CreateScope(request.Timeout ?? _options.Timeouts.Total, cancellationToken);
-        HttpResponseMessage response = await SendForHeadersAsync(request, JsonAccept, scope).ConfigureAwait(false);
+        using Activity? activity = SdkDiagnostics.StartCall(request, stream: false);
+        using RateLimitLease? permit = await AcquirePermitAsync(request, scope).ConfigureAwait(false);
+        var call = new CallAttempts(this, request, JsonAccept, scope, activity);
+        var response = (HttpResponseMessage)await SendWithRetriesAsync(call).ConfigureAwait(false);
         try
         {
             if (!response.IsSuccessStatusCode)
@@ -83,27 +89,6 @@ public sealed partial class SdkClient
         {
             response.Dispose();
         }
-    }
-
-    /// <summary>Sends one attempt under the attempt timeout and returns at the response headers.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    internal async ValueTask<HttpResponseMessage> SendForHeadersAsync(ApiRequest request, string accept, CallScope scope)
-    {
-        HttpRequestMessage message = _requests.Create(request, accept);
-        scope.EnterPhase(TimeoutKind.Attempt, request.AttemptTimeout ?? _options.Timeouts.Attempt, waiting: true);
-        HttpResponseMessage response;
-        try
-        {
-            response = await _transport.SendAsync(message, scope.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (TranslateSendFailure(ex, request, scope) is { } translated)
-        {
-            message.Dispose();
-            throw translated;
-        }
-
-        scope.ExitPhase();
-        return response;
     }
 
     /// <summary>Maps a failure before the headers to the exception the caller sees; <see langword="null"/> keeps it as is.</summary>

@@ -1,3 +1,4 @@
+using Polly;
 using Sdk.Transport;
 
 namespace Sdk;
@@ -13,6 +14,8 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
     private readonly SdkTransport _transport;
     private readonly bool _disposeTransport;
     private readonly RequestFactory _requests;
+    private readonly EndpointSet _endpoints;
+    private readonly ResiliencePipeline _retry;
     private readonly CancellationTokenSource _lifetime = new();
     private int _disposed;
 
@@ -21,7 +24,9 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
         _options = options;
         _transport = transport;
         _disposeTransport = disposeTransport;
-        _requests = new RequestFactory(options);
+        _endpoints = new EndpointSet(options);
+        _requests = new RequestFactory(options, _endpoints);
+        _retry = RetryPolicy.Build(options, _endpoints);
         RequestIdHeaders = [.. options.RequestIdHeaders];
     }
 
@@ -29,6 +34,20 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
     public Uri BaseAddress => _requests.BaseAddress;
 
     internal ClientOptions Options => _options;
+
+    internal EndpointSet Endpoints => _endpoints;
+
+    /// <summary>A snapshot of every endpoint's health (the base address first, then the fallbacks): circuit state, recent failure ratio, last error.</summary>
+    /// <returns>One entry per endpoint.</returns>
+    public IReadOnlyList<EndpointHealth> GetEndpointHealth() => [.. _endpoints.All.Select(static e => e.Snapshot())];
+
+    /// <summary>
+    /// The circuit state changes of the client's endpoints, as they happen, until <paramref name="cancellationToken"/> fires
+    /// or the client is disposed. A subscriber that falls behind by more than 256 events loses the oldest.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the subscription.</param>
+    /// <returns>The events.</returns>
+    public IAsyncEnumerable<EndpointEvent> WatchEndpointsAsync(CancellationToken cancellationToken = default) => _endpoints.Events.SubscribeAsync(cancellationToken);
 
     internal string[] RequestIdHeaders { get; }
 
@@ -57,6 +76,7 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _lifetime.Cancel();
+            _endpoints.Events.Complete();
             if (_disposeTransport)
             {
                 await _transport.DisposeAsync().ConfigureAwait(false);
@@ -73,6 +93,7 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _lifetime.Cancel();
+            _endpoints.Events.Complete();
             if (_disposeTransport)
             {
                 ValueTask pending = _transport.DisposeAsync();

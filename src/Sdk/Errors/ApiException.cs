@@ -35,6 +35,12 @@ public sealed class ApiException : SdkException
     /// <summary>The error body as UTF-8 text, at most <see cref="ClientOptions.MaxErrorBodyBytes"/> bytes of it, with the credential removed.</summary>
     public string? RawBody { get; }
 
+    /// <summary>
+    /// How long the server asked the client to wait (<c>Retry-After</c> in seconds or as an HTTP date, or <c>retry-after-ms</c>),
+    /// or <see langword="null"/>. Set when retrying stopped because that wait was longer than the retry policy allows.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Whether <see cref="RawBody"/> was cut at the limit.</summary>
     public bool RawBodyTruncated { get; init; }
 

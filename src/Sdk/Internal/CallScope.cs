@@ -4,12 +4,14 @@ namespace Sdk;
 
 /// <summary>
 /// The time limits and cancellation of one call. One <see cref="ITimer"/> from the client's <see cref="TimeProvider"/>
-/// enforces every limit: the total deadline, the attempt (to headers), the first stream item and the gap between items.
-/// The per-item cost is one timestamp read; the timer re-arms itself lazily when it fires early.
+/// enforces every limit: the total deadline, and the limit of the current phase of the current attempt (to headers, first
+/// stream item, gap between items). The per-item cost is one timestamp read; the timer re-arms itself lazily.
 /// </summary>
 /// <remarks>
-/// Item limits run only while the caller waits (<see cref="BeginWait"/> to <see cref="EndWait"/>): time the caller spends
-/// processing an item does not count against the server.
+/// Two tokens: <see cref="Token"/> ends the whole call (the caller's tokens, the client's disposal, the total deadline) and
+/// <see cref="AttemptToken"/> ends only the current attempt (a phase limit), so the call can retry or resume. Item limits
+/// run only while the caller waits (<see cref="BeginWait"/> to <see cref="EndWait"/>): time the caller spends processing an
+/// item does not count against the server.
 /// </remarks>
 internal sealed class CallScope : IDisposable
 {
@@ -19,32 +21,32 @@ internal sealed class CallScope : IDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly CancellationToken _caller1;
     private readonly CancellationToken _caller2;
+    private readonly CancellationToken _lifetime;
     private readonly CancellationTokenRegistration _registration1;
     private readonly CancellationTokenRegistration _registration2;
     private readonly CancellationTokenRegistration _lifetimeRegistration;
-    private readonly CancellationToken _lifetime;
     private readonly long _totalDeadline;
     private readonly TimeSpan _total;
-    private readonly TimeoutKind _totalKind;
+    private CancellationTokenSource? _attemptCts;
     private ITimer? _timer;
 
     private TimeoutKind _phase;
     private TimeSpan _phaseLimit;
-    private long _phaseLimitTicks;
+    private long _phaseLimitTicks = long.MaxValue;
     private long _waitStart;
     private volatile bool _waiting;
-    private volatile int _fired = -1;
+    private volatile bool _totalFired;
+    private volatile int _attemptFired = -1;
     private bool _disposed;
 
     public CallScope(TimeProvider time, TimeSpan total, CancellationToken lifetime, CancellationToken caller1, CancellationToken caller2 = default)
     {
         _time = time;
         _total = total;
-        _totalKind = TimeoutKind.Total;
         _totalDeadline = ClientOptionsValidator.IsFinite(total) ? time.GetTimestamp() + ToTicks(total) : long.MaxValue;
-        _phaseLimitTicks = long.MaxValue;
         _caller1 = caller1;
         _caller2 = caller2;
+        _lifetime = lifetime;
         if (caller1.CanBeCanceled)
         {
             _registration1 = caller1.UnsafeRegister(static s => ((CallScope)s!).SafeCancel(), this);
@@ -55,7 +57,6 @@ internal sealed class CallScope : IDisposable
             _registration2 = caller2.UnsafeRegister(static s => ((CallScope)s!).SafeCancel(), this);
         }
 
-        _lifetime = lifetime;
         if (lifetime.CanBeCanceled)
         {
             _lifetimeRegistration = lifetime.UnsafeRegister(static s => ((CallScope)s!).SafeCancel(), this);
@@ -67,11 +68,11 @@ internal sealed class CallScope : IDisposable
         }
     }
 
-    /// <summary>The token every operation of the call observes.</summary>
+    /// <summary>Ends when the whole call must end: the caller cancelled, the client was disposed, or the total deadline passed.</summary>
     public CancellationToken Token => _cts.Token;
 
-    /// <summary>The timeout that fired, or <see langword="null"/>.</summary>
-    public TimeoutKind? Fired => _fired < 0 ? null : (TimeoutKind)_fired;
+    /// <summary>Ends when the current attempt must end (a phase limit), or the whole call does.</summary>
+    public CancellationToken AttemptToken => _attemptCts?.Token ?? _cts.Token;
 
     /// <summary>Whether one of the caller's tokens asked for cancellation.</summary>
     public bool CallerCanceled => _caller1.IsCancellationRequested || _caller2.IsCancellationRequested;
@@ -82,8 +83,24 @@ internal sealed class CallScope : IDisposable
     /// <summary>The caller token that fired (for the <see cref="OperationCanceledException"/> we rethrow).</summary>
     public CancellationToken CallerToken => _caller1.IsCancellationRequested ? _caller1 : _caller2;
 
-    /// <summary>The configured value of a timeout kind, for messages.</summary>
-    public TimeSpan LimitOf(TimeoutKind kind) => kind == _totalKind ? _total : _phaseLimit;
+    /// <summary>How long is left before the total deadline, or <see cref="Timeout.InfiniteTimeSpan"/> when there is none.</summary>
+    public TimeSpan Remaining =>
+        _totalDeadline == long.MaxValue ? Timeout.InfiniteTimeSpan : FromTicks(Math.Max(0, _totalDeadline - _time.GetTimestamp()));
+
+    /// <summary>Starts a new attempt: a fresh attempt token and the attempt (to headers) limit, running from now.</summary>
+    public void BeginAttempt(TimeSpan attemptTimeout)
+    {
+        CancellationTokenSource? previous;
+        lock (_lock)
+        {
+            previous = _attemptCts;
+            _attemptCts = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
+            _attemptFired = -1;
+        }
+
+        previous?.Dispose();
+        EnterPhase(TimeoutKind.Attempt, attemptTimeout, waiting: true);
+    }
 
     /// <summary>Starts a limited phase (attempt, first item, gap) whose clock runs while the caller waits.</summary>
     public void EnterPhase(TimeoutKind phase, TimeSpan limit, bool waiting)
@@ -124,7 +141,11 @@ internal sealed class CallScope : IDisposable
     /// <summary>An item arrived: the phase clock stops. Lock-free; called per item.</summary>
     public void EndWait() => _waiting = false;
 
-    /// <summary>Maps an exception from an operation under this scope to what the caller should see.</summary>
+    /// <summary>
+    /// Maps an exception from an operation under this scope to what the caller should see: the caller's
+    /// <see cref="OperationCanceledException"/>, <see cref="ObjectDisposedException"/> after the client's disposal, or the
+    /// <see cref="SdkTimeoutException"/> of the limit that fired; <see langword="null"/> when none of them applies.
+    /// </summary>
     public Exception? TranslateCancellation(Exception exception, string what)
     {
         // After the client is disposed, a call in flight may see its transport fail rather than its token fire.
@@ -146,17 +167,12 @@ internal sealed class CallScope : IDisposable
             return new ObjectDisposedException(nameof(SdkClient), $"{what} was stopped because the client was disposed.");
         }
 
-        if (Fired is { } kind)
+        if (_totalFired)
         {
-            TimeSpan limit = LimitOf(kind);
-            return new SdkTimeoutException(
-                kind,
-                limit,
-                string.Create(CultureInfo.InvariantCulture, $"{what} timed out: the {Describe(kind)} limit of {limit.TotalSeconds:0.###} s passed."),
-                exception);
+            return TimedOut(TimeoutKind.Total, _total, what, exception);
         }
 
-        return null;
+        return _attemptFired >= 0 ? TimedOut((TimeoutKind)_attemptFired, _phaseLimit, what, exception) : null;
     }
 
     public void Dispose()
@@ -170,6 +186,7 @@ internal sealed class CallScope : IDisposable
         _registration1.Dispose();
         _registration2.Dispose();
         _lifetimeRegistration.Dispose();
+        _attemptCts?.Dispose();
         _cts.Dispose();
     }
 
@@ -182,6 +199,12 @@ internal sealed class CallScope : IDisposable
         _ => "total",
     };
 
+    private static SdkTimeoutException TimedOut(TimeoutKind kind, TimeSpan limit, string what, Exception inner) => new(
+        kind,
+        limit,
+        string.Create(CultureInfo.InvariantCulture, $"{what} timed out: the {Describe(kind)} limit of {limit.TotalSeconds:0.###} s passed."),
+        inner);
+
     private long ToTicks(TimeSpan span)
     {
         Int128 ticks = (Int128)span.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond;
@@ -193,7 +216,7 @@ internal sealed class CallScope : IDisposable
     {
         long frequency = _time.TimestampFrequency;
         Int128 spanTicks = ((Int128)ticks * TimeSpan.TicksPerSecond + frequency - 1) / frequency;
-        return TimeSpan.FromTicks((long)Int128.Clamp(spanTicks, 1, MaxTimerDue.Ticks));
+        return TimeSpan.FromTicks((long)Int128.Clamp(spanTicks, 0, TimeSpan.MaxValue.Ticks / 2));
     }
 
     private void Arm(TimeSpan due)
@@ -202,6 +225,11 @@ internal sealed class CallScope : IDisposable
         if (due > MaxTimerDue)
         {
             due = MaxTimerDue;
+        }
+
+        if (due < TimeSpan.FromTicks(1))
+        {
+            due = TimeSpan.FromTicks(1);
         }
 
         if (_timer is null)
@@ -216,10 +244,10 @@ internal sealed class CallScope : IDisposable
 
     private void OnTimer()
     {
-        TimeoutKind? fire = null;
+        CancellationTokenSource? toCancel = null;
         lock (_lock)
         {
-            if (_disposed || _fired >= 0)
+            if (_disposed || _totalFired)
             {
                 return;
             }
@@ -227,26 +255,27 @@ internal sealed class CallScope : IDisposable
             long now = _time.GetTimestamp();
             if (now >= _totalDeadline)
             {
-                fire = _totalKind;
+                _totalFired = true;
+                toCancel = _cts;
             }
             else if (_phaseLimitTicks != long.MaxValue && _waiting && now - _waitStart >= _phaseLimitTicks)
             {
-                fire = _phase;
+                // A phase limit ends the attempt only; the call may retry or resume under the total deadline.
+                _attemptFired = (int)_phase;
+                _phaseLimitTicks = long.MaxValue;
+                _waiting = false;
+                toCancel = _attemptCts ?? _cts;
+                RescheduleLocked(now);
             }
             else
             {
                 RescheduleLocked(now);
             }
-
-            if (fire is { } kind)
-            {
-                _fired = (int)kind;
-            }
         }
 
-        if (fire is not null)
+        if (toCancel is not null)
         {
-            SafeCancel();
+            Cancel(toCancel);
         }
     }
 
@@ -277,15 +306,17 @@ internal sealed class CallScope : IDisposable
     }
 
     /// <summary>Cancels the call's token; harmless when the call already finished and disposed it.</summary>
-    private void SafeCancel()
+    private void SafeCancel() => Cancel(_cts);
+
+    private static void Cancel(CancellationTokenSource source)
     {
         try
         {
-            _cts.Cancel();
+            source.Cancel();
         }
         catch (ObjectDisposedException)
         {
-            // The call already finished.
+            // The call (or the attempt) already finished.
         }
     }
 }

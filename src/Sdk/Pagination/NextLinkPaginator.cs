@@ -33,11 +33,11 @@ internal sealed class NextLinkPaginator : Paginator
             throw new InvalidResponseException(InvalidResponseReason.CrossOriginLink, $"{current}: the next link is not an http(s) URI of the base address's origin; it is not followed.");
         }
 
-        if (!requests.IsSameOrigin(next))
+        if (!requests.IsClientOrigin(next))
         {
             throw new InvalidResponseException(
                 InvalidResponseReason.CrossOriginLink,
-                $"{current}: the next link points to {next.GetLeftPart(UriPartial.Authority)}, another origin than the base address; it is not followed, so credentials never leave the API's origin.");
+                $"{current}: the next link points to {next.GetLeftPart(UriPartial.Authority)}, an origin that is not the base address's nor a fallback's; it is not followed, so credentials never leave the API's origin.");
         }
 
         return current.Clone(next.AbsoluteUri);

@@ -58,6 +58,16 @@ public sealed class ApiRequest
     /// <summary>Overrides <see cref="ClientOptions.ErrorType"/> for this request.</summary>
     public JsonTypeInfo? ErrorType { get; private set; }
 
+    /// <summary>Overrides <see cref="RetryOptions.MaxRetries"/> for this request.</summary>
+    public int? MaxRetries { get; private set; }
+
+    /// <summary>
+    /// The idempotency key sent (in <see cref="RetryOptions.IdempotencyKeyHeader"/>) on every attempt of this request, which
+    /// makes a POST or PATCH safe to retry. <see langword="null"/>: a POST gets a new key per call when
+    /// <see cref="RetryOptions.AutomaticIdempotencyKeys"/> is on.
+    /// </summary>
+    public string? IdempotencyKey { get; private set; }
+
     /// <summary>A GET request.</summary>
     /// <param name="path">The path relative to the base address.</param>
     /// <returns>The request.</returns>
@@ -201,6 +211,31 @@ public sealed class ApiRequest
         return this;
     }
 
+    /// <summary>Overrides how many times a failed attempt of this request is retried (0: never).</summary>
+    /// <param name="maxRetries">Zero or more.</param>
+    /// <returns>This request.</returns>
+    public ApiRequest WithMaxRetries(int maxRetries)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
+        MaxRetries = maxRetries;
+        return this;
+    }
+
+    /// <summary>Sets the idempotency key sent on every attempt (see <see cref="IdempotencyKey"/>).</summary>
+    /// <param name="key">The key, unique per logical operation.</param>
+    /// <returns>This request.</returns>
+    public ApiRequest WithIdempotencyKey(string key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        if (key.AsSpan().ContainsAny('\r', '\n'))
+        {
+            throw new ArgumentException("An idempotency key must not contain a line break.", nameof(key));
+        }
+
+        IdempotencyKey = key;
+        return this;
+    }
+
     /// <summary>Parses this request's error bodies into <paramref name="errorType"/> for <see cref="ApiException.Error"/>.</summary>
     /// <param name="errorType">The error body type.</param>
     /// <returns>This request.</returns>
@@ -235,6 +270,8 @@ public sealed class ApiRequest
             Timeout = Timeout,
             AttemptTimeout = AttemptTimeout,
             ErrorType = ErrorType,
+            MaxRetries = MaxRetries,
+            IdempotencyKey = IdempotencyKey,
         };
         if (_query is not null && path is null)
         {

@@ -1,43 +1,47 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 
 namespace Sdk;
 
-/// <summary>Turns an <see cref="ApiRequest"/> into an <see cref="HttpRequestMessage"/> for one attempt. Built once per client.</summary>
+/// <summary>Turns an <see cref="ApiRequest"/> into an <see cref="HttpRequestMessage"/> for one attempt on one endpoint. Built once per client.</summary>
 internal sealed class RequestFactory
 {
     private const int MaxCachedUris = 256;
     private static readonly string DefaultUserAgent = CreateDefaultUserAgent();
-    private readonly ConcurrentDictionary<string, Uri> _uris = new(StringComparer.Ordinal);
-    private readonly string _base;
+    private static readonly string[] RetryCounts = [.. Enumerable.Range(0, 16).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+    private readonly ConcurrentDictionary<(int Endpoint, string Path), Uri> _uris = new();
+    private readonly EndpointSet _endpoints;
     private readonly KeyValuePair<string, string>[] _defaultHeaders;
     private readonly string _userAgent;
     private readonly ApiCredential? _credential;
     private readonly Version _version;
     private readonly HttpVersionPolicy _versionPolicy;
     private readonly string? _acceptEncoding;
+    private readonly string? _retryCountHeader;
 
-    public RequestFactory(ClientOptions options)
+    public RequestFactory(ClientOptions options, EndpointSet endpoints)
     {
-        string baseText = options.BaseAddress!.AbsoluteUri;
-        _base = baseText.EndsWith('/') ? baseText : baseText + "/";
-        BaseAddress = new Uri(_base);
+        _endpoints = endpoints;
         _defaultHeaders = [.. options.DefaultHeaders];
         _userAgent = options.UserAgent ?? DefaultUserAgent;
         _credential = options.Credential;
         _version = options.Connections.HttpVersion;
         _versionPolicy = options.Connections.VersionPolicy;
         _acceptEncoding = ResponseBody.AcceptEncoding(options.Connections.AutomaticDecompression);
+        _retryCountHeader = options.Retry.RetryCountHeader;
+        IdempotencyKeyHeader = options.Retry.IdempotencyKeyHeader;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _endpoints.Primary.Address;
 
-    public ApiCredential? Credential => _credential;
+    public string IdempotencyKeyHeader { get; }
 
-    public HttpRequestMessage Create(ApiRequest request, string accept)
+    /// <summary>The message for one attempt: <paramref name="attempt"/> is 0 for the first; <paramref name="extraHeader"/> (a resume's <c>Last-Event-ID</c>) is optional.</summary>
+    public HttpRequestMessage Create(ApiRequest request, string accept, Endpoint endpoint, int attempt, string? idempotencyKey, KeyValuePair<string, string>? extraHeader = null)
     {
-        var message = new HttpRequestMessage(request.Method, BuildUri(request))
+        var message = new HttpRequestMessage(request.Method, BuildUri(request, endpoint))
         {
             Version = _version,
             VersionPolicy = _versionPolicy,
@@ -68,6 +72,22 @@ internal sealed class RequestFactory
             AddHeader(message, _credential.HeaderName, _credential.HeaderValue, own);
         }
 
+        if (idempotencyKey is not null)
+        {
+            AddHeader(message, IdempotencyKeyHeader, idempotencyKey, own);
+        }
+
+        if (attempt > 0 && _retryCountHeader is not null)
+        {
+            AddHeader(message, _retryCountHeader, attempt < RetryCounts.Length ? RetryCounts[attempt] : attempt.ToString(CultureInfo.InvariantCulture), own);
+        }
+
+        if (extraHeader is { } extra)
+        {
+            headers.Remove(extra.Key);
+            headers.TryAddWithoutValidation(extra.Key, extra.Value);
+        }
+
         if (own.Count > 0)
         {
             foreach (KeyValuePair<string, string> header in own)
@@ -91,11 +111,17 @@ internal sealed class RequestFactory
         return message;
     }
 
-    /// <summary>The absolute URI of a request: base address + path + escaped query; an absolute path must be same-origin.</summary>
-    public Uri BuildUri(ApiRequest request)
+    /// <summary>The absolute URI of a request on the primary endpoint.</summary>
+    public Uri BuildUri(ApiRequest request) => BuildUri(request, _endpoints.Primary);
+
+    /// <summary>
+    /// The absolute URI of a request on <paramref name="endpoint"/>: its prefix + the path + the escaped query. An absolute
+    /// path must belong to one of the client's endpoints; one under another endpoint's prefix is moved to this endpoint.
+    /// </summary>
+    public Uri BuildUri(ApiRequest request, Endpoint endpoint)
     {
         // A Uri is immutable: the URIs of query-less paths (the common case: chat/completions) are parsed once.
-        if (request.Query.Count == 0 && _uris.TryGetValue(request.Path, out Uri? cached))
+        if (request.Query.Count == 0 && _uris.TryGetValue((endpoint.Index, request.Path), out Uri? cached))
         {
             return cached;
         }
@@ -105,16 +131,17 @@ internal sealed class RequestFactory
         if (path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
             var absolute = new Uri(path, UriKind.Absolute);
-            if (!IsSameOrigin(absolute))
-            {
-                throw new ArgumentException($"{request.Method.Method} {absolute.GetLeftPart(UriPartial.Authority)}: an absolute request URI must have the same origin as the base address, so credentials never leave it.", nameof(request));
-            }
-
-            prefix = path;
+            Endpoint owner = _endpoints.Owning(absolute) ?? throw new ArgumentException(
+                $"{request.Method.Method} {absolute.GetLeftPart(UriPartial.Authority)}: an absolute request URI must have the origin of the base address or a fallback address, so credentials never leave them.",
+                nameof(request));
+            string text = absolute.AbsoluteUri;
+            prefix = owner != endpoint && text.StartsWith(owner.Prefix, StringComparison.OrdinalIgnoreCase)
+                ? string.Concat(endpoint.Prefix, text.AsSpan(owner.Prefix.Length))
+                : path;
         }
         else
         {
-            prefix = path.Length > 0 && path[0] == '/' ? string.Concat(_base, path.AsSpan(1)) : string.Concat(_base, path);
+            prefix = path.Length > 0 && path[0] == '/' ? string.Concat(endpoint.Prefix, path.AsSpan(1)) : string.Concat(endpoint.Prefix, path);
         }
 
         IReadOnlyList<KeyValuePair<string, string>> query = request.Query;
@@ -123,27 +150,25 @@ internal sealed class RequestFactory
             var uri = new Uri(prefix, UriKind.Absolute);
             if (_uris.Count < MaxCachedUris)
             {
-                _uris.TryAdd(path, uri);
+                _uris.TryAdd((endpoint.Index, path), uri);
             }
 
             return uri;
         }
 
-        var text = new StringBuilder(prefix, prefix.Length + (query.Count * 16));
+        var builder = new StringBuilder(prefix, prefix.Length + (query.Count * 16));
         char separator = prefix.Contains('?', StringComparison.Ordinal) ? '&' : '?';
         foreach (KeyValuePair<string, string> parameter in query)
         {
-            text.Append(separator).Append(Uri.EscapeDataString(parameter.Key)).Append('=').Append(Uri.EscapeDataString(parameter.Value));
+            builder.Append(separator).Append(Uri.EscapeDataString(parameter.Key)).Append('=').Append(Uri.EscapeDataString(parameter.Value));
             separator = '&';
         }
 
-        return new Uri(text.ToString(), UriKind.Absolute);
+        return new Uri(builder.ToString(), UriKind.Absolute);
     }
 
-    public bool IsSameOrigin(Uri uri) =>
-        string.Equals(uri.Scheme, BaseAddress.Scheme, StringComparison.OrdinalIgnoreCase) &&
-        string.Equals(uri.IdnHost, BaseAddress.IdnHost, StringComparison.OrdinalIgnoreCase) &&
-        uri.Port == BaseAddress.Port;
+    /// <summary>Whether <paramref name="uri"/> has the origin of one of the client's endpoints.</summary>
+    public bool IsClientOrigin(Uri uri) => _endpoints.Owning(uri) is not null;
 
     /// <summary>Removes the credential from text that may echo it (an error body).</summary>
     public string Redact(string text) => _credential?.Redact(text) ?? text;

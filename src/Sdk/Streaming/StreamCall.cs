@@ -77,7 +77,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
             return _done ? new ValueTask<bool>(false) : OpenAndContinueAsync(skipUnknown);
         }
 
-        if (_scope!.Token.IsCancellationRequested)
+        if (_scope!.AttemptToken.IsCancellationRequested)
         {
             // Checked per item: a cancelled or timed-out stream stops even when more items are already buffered.
             return StopAsync();
@@ -180,7 +180,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
                         return true;
                     }
 
-                    if (scope.Token.IsCancellationRequested)
+                    if (scope.AttemptToken.IsCancellationRequested)
                     {
                         return await StopAsync().ConfigureAwait(false);
                     }
@@ -193,7 +193,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
 
     private async ValueTask<bool> StopAsync()
     {
-        Exception stop = Translate(new OperationCanceledException(_scope!.Token));
+        Exception stop = Translate(new OperationCanceledException(_scope!.AttemptToken));
         await CloseAsync().ConfigureAwait(false);
         throw stop;
     }
@@ -224,7 +224,8 @@ internal sealed class StreamCall<T> : IAsyncDisposable
         _scope = Client.CreateScope(_request.Timeout ?? options.Timeouts.StreamTotal, _callToken, _enumeratorToken);
         try
         {
-            HttpResponseMessage response = await Client.SendForHeadersAsync(_request, StreamAccept, _scope).ConfigureAwait(false);
+            var call = new CallAttempts(Client, _request, StreamAccept, _scope, activity: null);
+            var response = (HttpResponseMessage)await Client.SendWithRetriesAsync(call).ConfigureAwait(false);
             Response = response;
             Headers = new ResponseHeaders(response.Headers, response.Content.Headers);
             if (!response.IsSuccessStatusCode)
@@ -236,13 +237,13 @@ internal sealed class StreamCall<T> : IAsyncDisposable
                 ?? throw await ApiErrors.UnexpectedContentTypeAsync(Client, response, _request, "text/event-stream, application/x-ndjson or application/json", _scope).ConfigureAwait(false);
             Format = format;
 
-            Stream body = await ResponseBody.OpenAsync(response.Content, _request, _scope.Token).ConfigureAwait(false);
+            Stream body = await ResponseBody.OpenAsync(response.Content, _request, _scope.AttemptToken).ConfigureAwait(false);
             DecoderSettings<T> settings = CreateSettings();
             _decoder = format switch
             {
-                StreamFormat.ServerSentEvents => new SseDecoder<T>(body, settings, _scope.Token),
-                StreamFormat.NdJson => new NdJsonDecoder<T>(body, settings, _scope.Token),
-                _ => new JsonArrayDecoder<T>(body, settings, _scope.Token),
+                StreamFormat.ServerSentEvents => new SseDecoder<T>(body, settings, _scope.AttemptToken),
+                StreamFormat.NdJson => new NdJsonDecoder<T>(body, settings, _scope.AttemptToken),
+                _ => new JsonArrayDecoder<T>(body, settings, _scope.AttemptToken),
             };
 
             _scope.EnterPhase(TimeoutKind.FirstEvent, _streamOptions?.FirstEventTimeout ?? options.Timeouts.FirstEvent, waiting: true);

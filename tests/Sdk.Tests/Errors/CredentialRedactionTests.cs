@@ -158,6 +158,7 @@ public sealed class CredentialRedactionTests
             BaseAddress = new Uri(server.BaseAddress, "v1/"),
             Credential = Credential("bearer"),
             TimeProvider = time,
+            Retry = { MaxRetries = 0 }, // one attempt; retries have their own tests
             Timeouts = { Connect = TimeSpan.FromSeconds(1), Attempt = TimeSpan.FromSeconds(1) },
         });
 

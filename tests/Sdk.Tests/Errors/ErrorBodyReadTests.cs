@@ -84,7 +84,8 @@ public sealed class ErrorBodyReadTests
 
     private static SdkClient ObservedClient(TestServer server, CoreObservedTransport transport, Action<ClientOptions>? configure = null)
     {
-        var options = new ClientOptions { BaseAddress = new Uri(server.BaseAddress, "v1/") };
+        // The 503 must reach the caller as it is (retries have their own tests).
+        var options = new ClientOptions { BaseAddress = new Uri(server.BaseAddress, "v1/"), Retry = { MaxRetries = 0 } };
         configure?.Invoke(options);
         return SdkClient.CreateBuilder(options).UseTransport(transport, disposeTransport: true).Build();
     }

@@ -19,11 +19,16 @@ public static class StreamTestClient
         return builder.Build();
     }
 
-    /// <summary>A client over a time provider the test moves by hand.</summary>
+    /// <summary>
+    /// A client over a time provider the test moves by hand, making a single attempt: these tests are about one attempt's
+    /// timeouts (retries and resumes have their own tests, which move the clock through the back-off).
+    /// </summary>
     public static SdkClient Create(TestServer server, ManualTimeProvider time, Action<TimeoutOptions>? timeouts = null) =>
         Create(server, options =>
         {
             options.TimeProvider = time;
+            options.Retry.MaxRetries = 0;
+            options.Resume.Enabled = false;
             timeouts?.Invoke(options.Timeouts);
         });
 

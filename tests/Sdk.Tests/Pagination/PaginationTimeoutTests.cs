@@ -27,6 +27,7 @@ public sealed class PaginationTimeoutTests
         {
             BaseAddress = new Uri(server.BaseAddress, "v1/"),
             TimeProvider = time,
+            Retry = { MaxRetries = 0 }, // one attempt; retries have their own tests
             Timeouts = { Connect = TimeSpan.FromSeconds(1), Attempt = TimeSpan.FromSeconds(5), Total = TimeSpan.FromSeconds(20) },
         });
 
@@ -53,6 +54,7 @@ public sealed class PaginationTimeoutTests
         {
             BaseAddress = new Uri(server.BaseAddress, "v1/"),
             TimeProvider = time,
+            Retry = { MaxRetries = 0 }, // one attempt; retries have their own tests
             Timeouts = { Connect = TimeSpan.FromSeconds(1), Attempt = TimeSpan.FromSeconds(5), Total = TimeSpan.FromSeconds(10) },
         });
         var ids = new List<int>();

@@ -117,7 +117,7 @@ public sealed class ResponseDecompressionTests
     public async Task SendAsync_ErrorStatusWithCorruptGzipBody_ThrowsApiExceptionWithoutBody()
     {
         await using TestServer server = await StartRawAsync(500, "gzip", "application/json");
-        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server.BaseAddress, "v1/") });
+        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server.BaseAddress, "v1/"), Retry = { MaxRetries = 0 } });
 
         ApiException error = await Assert.ThrowsAsync<ApiException>(() => client.SendAsync(ApiRequest.Get("body"), TestJson.Default.Item).WaitAsync(CoreAsync.Bound));
 
@@ -129,7 +129,7 @@ public sealed class ResponseDecompressionTests
     public async Task StreamAsync_ErrorStatusWithCorruptGzipBody_ThrowsApiException()
     {
         await using TestServer server = await StartRawAsync(503, "gzip", "application/json");
-        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server.BaseAddress, "v1/") });
+        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server.BaseAddress, "v1/"), Retry = { MaxRetries = 0 } });
 
         ApiException error = await Assert.ThrowsAsync<ApiException>(
             () => client.StreamAsync(ApiRequest.Get("body"), TestJson.Default.Item).ToListAsync().AsTask().WaitAsync(CoreAsync.Bound));

@@ -87,6 +87,7 @@ public sealed class UnaryCancellationTests
         {
             BaseAddress = new Uri(server.BaseAddress, "v1/"),
             TimeProvider = time,
+            Retry = { MaxRetries = 0 }, // one attempt; retries have their own tests
             Timeouts = { Connect = TimeSpan.FromSeconds(1), Attempt = TimeSpan.FromSeconds(5) },
         });
         using var cts = new CancellationTokenSource();

@@ -102,7 +102,7 @@ public sealed class StreamMalformedInputTests
             await StreamServer.SendHeadersAsync(context, "application/json", status);
             await StreamServer.WriteAsync(context, errorBody);
         }));
-        await using SdkClient client = StreamTestClient.Create(server);
+        await using SdkClient client = StreamTestClient.Create(server, o => o.Retry.MaxRetries = 0); // the error as one attempt sees it
         StreamResult<Item> result = client.StreamAsync(ApiRequest.Get("s").WithErrorType(TestJson.Default.ErrorEnvelope), TestJson.Default.Item);
 
         (List<Item> items, ApiException error) = await StreamCollect.UntilAsync<Item, ApiException>(result);

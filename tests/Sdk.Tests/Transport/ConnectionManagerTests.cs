@@ -19,6 +19,7 @@ public sealed class ConnectionManagerTests
         {
             BaseAddress = listener.BaseAddress,
             TimeProvider = time,
+            Retry = { MaxRetries = 0 }, // one attempt; retries have their own tests
             Timeouts = { Connect = TimeSpan.FromSeconds(2), Attempt = TimeSpan.FromSeconds(30), Total = TimeSpan.FromSeconds(60) },
         });
 
@@ -41,7 +42,7 @@ public sealed class ConnectionManagerTests
     public async Task SendAsync_NothingListening_ThrowsTransportException()
     {
         int port = CoreUnansweredListener.GetClosedPort();
-        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}/v1/") });
+        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}/v1/"), Retry = { MaxRetries = 0 } }); // the mapping of one refused attempt
 
         TransportException error = await Assert.ThrowsAsync<TransportException>(() => client.SendAsync(ApiRequest.Get("items/1"), TestJson.Default.Item).WaitAsync(CoreAsync.Bound));
 
@@ -54,7 +55,7 @@ public sealed class ConnectionManagerTests
     public async Task SendAsync_NothingListening_NonGenericAndListAlsoThrowTransportException()
     {
         int port = CoreUnansweredListener.GetClosedPort();
-        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}/") });
+        await using SdkClient client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Retry = { MaxRetries = 0 } }); // the mapping of one refused attempt
 
         await Assert.ThrowsAsync<TransportException>(() => client.SendAsync(ApiRequest.Delete("x")).WaitAsync(CoreAsync.Bound));
         (List<Item> items, Exception? error) = await client.ListAsync(ApiRequest.Get("x"), Paginators.Cursor(), TestJson.Default.Item).DrainBoundedAsync();

@@ -13,7 +13,8 @@ public sealed class InMemoryTransportTests
 {
     private static SdkClient Client(InMemoryTransport transport, ManualTimeProvider? time = null, Action<ClientOptions>? configure = null)
     {
-        var options = new ClientOptions { BaseAddress = new Uri("https://api.example.com/v1/"), TimeProvider = time ?? new ManualTimeProvider() };
+        // One scripted response per call: retries (covered by the resilience tests) would consume the queue.
+        var options = new ClientOptions { BaseAddress = new Uri("https://api.example.com/v1/"), TimeProvider = time ?? new ManualTimeProvider(), Retry = { MaxRetries = 0 } };
         configure?.Invoke(options);
         return SdkClient.CreateBuilder(options).UseTransport(transport).Build();
     }

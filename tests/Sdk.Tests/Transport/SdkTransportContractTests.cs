@@ -33,7 +33,7 @@ public sealed class SdkTransportContractTests
     private static void StartSend(SdkTransport transport, HttpRequestMessage request) => _ = transport.SendAsync(request).AsTask();
 
     private static SdkClient Client(SdkTransport transport, bool disposeTransport = false) =>
-        SdkClient.CreateBuilder(new ClientOptions { BaseAddress = new Uri("https://api.example.com/v1/") }).UseTransport(transport, disposeTransport).Build();
+        SdkClient.CreateBuilder(new ClientOptions { BaseAddress = new Uri("https://api.example.com/v1/"), Retry = { MaxRetries = 0 } }).UseTransport(transport, disposeTransport).Build();
 
     [Theory]
     [InlineData(false)]

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Polly;
+
+namespace Sdk;
+
+/// <summary>
+/// The state of one call across its attempts: the request, its scope, the retry budget, the idempotency key, which
+/// endpoint served the last attempt and which one should serve the next. Reached from Polly's callbacks through the
+/// <see cref="ResilienceContext"/>.
+/// </summary>
+internal sealed class CallAttempts
+{
+    public static readonly ResiliencePropertyKey<CallAttempts> Key = new("Sdk.CallAttempts");
+
+    public CallAttempts(SdkClient client, ApiRequest request, string accept, CallScope scope, Activity? activity)
+    {
+        Client = client;
+        Request = request;
+        Accept = accept;
+        Scope = scope;
+        Activity = activity;
+        RetryOptions retry = client.Options.Retry;
+        MaxRetries = request.MaxRetries ?? retry.MaxRetries;
+
+        // POST and PATCH repeat their effect unless the server can recognize a repeat by its idempotency key.
+        IdempotencyKey = request.IdempotencyKey ?? (request.Headers.TryGetValue(retry.IdempotencyKeyHeader, out string? own) ? own : null);
+        if (IdempotencyKey is null && retry.AutomaticIdempotencyKeys && request.Method == HttpMethod.Post)
+        {
+            IdempotencyKey = Guid.NewGuid().ToString();
+        }
+
+        SafeToRepeat = IdempotencyKey is not null || (request.Method != HttpMethod.Post && request.Method != HttpMethod.Patch);
+    }
+
+    public SdkClient Client { get; }
+
+    /// <summary>The request of the next attempt (a resume changes it).</summary>
+    public ApiRequest Request { get; set; }
+
+    public string Accept { get; }
+
+    public CallScope Scope { get; }
+
+    public Activity? Activity { get; }
+
+    /// <summary>How many more retries this run of attempts may make.</summary>
+    public int MaxRetries { get; set; }
+
+    public string? IdempotencyKey { get; }
+
+    /// <summary>Whether repeating a request that reached the server is safe (an idempotent method or an idempotency key).</summary>
+    public bool SafeToRepeat { get; }
+
+    /// <summary>Attempts started so far in this call (the retry-count header is this number).</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Where the choice of endpoint for the next attempt starts.</summary>
+    public int Preferred { get; set; }
+
+    /// <summary>The endpoint of the last attempt.</summary>
+    public Endpoint? Endpoint { get; set; }
+
+    /// <summary>The server's requested delay before the next attempt, when it gave one.</summary>
+    public TimeSpan? ServerDelay { get; set; }
+
+    /// <summary>An extra header for the next attempts (a resume's <c>Last-Event-ID</c>).</summary>
+    public KeyValuePair<string, string>? ExtraHeader { get; set; }
+
+    /// <summary>For streams: what a successful response becomes within the attempt (the decoder, read up to its first event).</summary>
+    public Func<HttpResponseMessage, CallAttempts, ValueTask<Outcome<object>>>? OnSuccess { get; set; }
+
+    /// <summary>State for <see cref="OnSuccess"/> (the stream call).</summary>
+    public object? OnSuccessState { get; set; }
+}

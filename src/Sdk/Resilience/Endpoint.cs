@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace Sdk;
+
+/// <summary>
+/// One base address the client can send to, with its own Polly circuit breaker and a readable health window. Attempts go
+/// through <see cref="ExecuteAsync"/>; stream failures after the headers are reported with <see cref="RecordLateFailureAsync"/>.
+/// </summary>
+internal sealed class Endpoint
+{
+    private readonly ResiliencePipeline? _breaker;
+    private readonly CircuitBreakerStateProvider _state = new();
+    private readonly HealthWindow _health;
+    private readonly EventBroadcast<EndpointEvent> _events;
+    private readonly TimeProvider _time;
+
+    public Endpoint(int index, Uri address, ClientOptions options, EventBroadcast<EndpointEvent> events)
+    {
+        Index = index;
+        string text = address.AbsoluteUri;
+        Prefix = text.EndsWith('/') ? text : text + "/";
+        Address = new Uri(Prefix);
+        _events = events;
+        _time = options.TimeProvider;
+        CircuitBreakerOptions breaker = options.CircuitBreaker;
+        _health = new HealthWindow(options.TimeProvider, breaker.SamplingDuration);
+        if (breaker.Enabled)
+        {
+            _breaker = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider, Name = "Sdk.Endpoint", InstanceName = Prefix }
+                .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+                {
+                    FailureRatio = breaker.FailureRatio,
+                    SamplingDuration = breaker.SamplingDuration,
+                    MinimumThroughput = breaker.MinimumThroughput,
+                    BreakDuration = breaker.BreakDuration,
+                    StateProvider = _state,
+                    ShouldHandle = static args => new ValueTask<bool>(RetryClassifier.IsEndpointFailure(args.Outcome.Exception, args.Outcome.Result as HttpResponseMessage)),
+                    OnOpened = args => Changed(EndpointState.Open, args.BreakDuration, RetryClassifier.Describe(args.Outcome.Exception, args.Outcome.Result as HttpResponseMessage)),
+                    OnHalfOpened = _ => Changed(EndpointState.HalfOpen, null, null),
+                    OnClosed = _ => Changed(EndpointState.Closed, null, null),
+                })
+                .Build();
+        }
+    }
+
+    public int Index { get; }
+
+    public bool IsPrimary => Index == 0;
+
+    /// <summary>The base address, ending with a slash.</summary>
+    public Uri Address { get; }
+
+    /// <summary>The base address as text, ending with a slash: request paths are appended to it.</summary>
+    public string Prefix { get; }
+
+    /// <summary>Whether the circuit refuses calls now (open, its break not over).</summary>
+    public bool IsOpen => _breaker is not null && _state.CircuitState is CircuitState.Open or CircuitState.Isolated;
+
+    public EndpointState State => _state.CircuitState switch
+    {
+        CircuitState.Open or CircuitState.Isolated => EndpointState.Open,
+        CircuitState.HalfOpen => EndpointState.HalfOpen,
+        _ => EndpointState.Closed,
+    };
+
+    /// <summary>Runs one attempt through the circuit breaker (a <see cref="BrokenCircuitException"/> outcome when it refuses) and records its outcome.</summary>
+    public async ValueTask<Outcome<T>> ExecuteAsync<T, TState>(Func<ResilienceContext, TState, ValueTask<Outcome<T>>> attempt, ResilienceContext context, TState state)
+    {
+        Outcome<T> outcome = _breaker is null
+            ? await attempt(context, state).ConfigureAwait(false)
+            : await _breaker.ExecuteOutcomeAsync(attempt, context, state).ConfigureAwait(false);
+        if (outcome.Exception is not BrokenCircuitException)
+        {
+            Record(outcome.Exception, outcome.Result as HttpResponseMessage ?? (outcome.Result as IHasResponse)?.Response);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Reports a failure that came after an attempt already counted as a success: a stream that broke or stalled mid-way.
+    /// The breaker sees it as one more failed execution (so a stream that keeps resuming counts one success per reconnect
+    /// and one failure per break, and cannot open the circuit on its own).
+    /// </summary>
+    public async ValueTask RecordLateFailureAsync(Exception failure, CancellationToken cancellationToken)
+    {
+        _health.Record(success: false, RetryClassifier.Describe(failure, null));
+        if (_breaker is null)
+        {
+            return;
+        }
+
+        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            // An open or busy circuit refuses the execution: then there is nothing to add.
+            await _breaker.ExecuteOutcomeAsync(static (_, f) => new ValueTask<Outcome<object>>(Outcome.FromException<object>(f)), context, failure).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>The retry-after of an open circuit (how long until a probe is let through), when known.</summary>
+    public static TimeSpan? RetryAfterOf(Exception? exception) => exception is BrokenCircuitException broken ? broken.RetryAfter : null;
+
+    public EndpointHealth Snapshot()
+    {
+        (int attempts, int failures, string? lastError, DateTimeOffset? lastFailureAt) = _health.Read();
+        return new EndpointHealth(Address, IsPrimary, State, attempts, failures, lastError, lastFailureAt);
+    }
+
+    private void Record(Exception? exception, HttpResponseMessage? response)
+    {
+        bool failed = RetryClassifier.IsEndpointFailure(exception, response);
+        _health.Record(!failed, failed ? RetryClassifier.Describe(exception, response) : null);
+    }
+
+    private ValueTask Changed(EndpointState state, TimeSpan? breakDuration, string? reason)
+    {
+        var tag = new KeyValuePair<string, object?>("endpoint", Prefix);
+        SdkDiagnostics.CircuitTransitions.Add(1, tag, new KeyValuePair<string, object?>("state", state.ToString()));
+        SdkDiagnostics.AddEvent(Activity.Current, SdkDiagnostics.CircuitEvent, new() { ["endpoint"] = Prefix, ["state"] = state.ToString() });
+        _events.Publish(new EndpointEvent(Address, state, _time.GetUtcNow(), breakDuration, reason));
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A result that carries the HTTP response it came from (a stream connection), for health accounting.</summary>
+internal interface IHasResponse
+{
+    HttpResponseMessage? Response { get; }
+}

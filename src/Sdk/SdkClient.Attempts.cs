@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace Sdk;
+
+public sealed partial class SdkClient
+{
+    /// <summary>
+    /// Runs the attempts of one call through the retry pipeline: each attempt picks an endpoint whose circuit lets it
+    /// through (failover), goes through that endpoint's breaker, and is sent under the attempt timeout. Returns the last
+    /// attempt's result (an <see cref="HttpResponseMessage"/>, or what <see cref="CallAttempts.OnSuccess"/> made of it);
+    /// throws the SDK's exception for a failure that was not, or no longer, retried.
+    /// </summary>
+    internal async ValueTask<object> SendWithRetriesAsync(CallAttempts call)
+    {
+        ResilienceContext context = ResilienceContextPool.Shared.Get(call.Scope.Token);
+        Outcome<object> outcome;
+        try
+        {
+            context.Properties.Set(CallAttempts.Key, call);
+            outcome = await _retry.ExecuteOutcomeAsync(static (ctx, call) => call.Client.AttemptAsync(ctx, call), context, call).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        if (outcome.Exception is { } exception)
+        {
+            // A cancellation seen by the retry pipeline itself (during a back-off delay) is still the caller's or a timeout.
+            ExceptionDispatchInfo.Throw(call.Scope.TranslateCancellation(exception, call.Request.ToString()) ?? exception);
+        }
+
+        return outcome.Result!;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Outcome<object>> AttemptAsync(ResilienceContext context, CallAttempts call)
+    {
+        BrokenCircuitException? refused = null;
+        for (int tried = 0; tried < _endpoints.All.Length; tried++)
+        {
+            if (_endpoints.Choose(call.Preferred) is not { } endpoint)
+            {
+                break;
+            }
+
+            call.Endpoint = endpoint;
+            Outcome<object> outcome = await endpoint.ExecuteAsync(static (_, call) => call.Client.SendAttemptAsync(call), context, call).ConfigureAwait(false);
+            if (outcome.Exception is not BrokenCircuitException broken)
+            {
+                return outcome;
+            }
+
+            // The circuit opened meanwhile, or lets only its one probe through: the next endpoint, if any.
+            refused = broken;
+            call.Preferred = (endpoint.Index + 1) % _endpoints.All.Length;
+        }
+
+        Endpoint primary = _endpoints.Primary;
+        return Outcome.FromException<object>(new CircuitOpenException(
+            primary.Address,
+            Endpoint.RetryAfterOf(refused),
+            $"{call.Request} was not sent: the circuit of {(_endpoints.All.Length == 1 ? "the endpoint" : "every endpoint")} is open.",
+            refused));
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Outcome<object>> SendAttemptAsync(CallAttempts call)
+    {
+        ApiRequest request = call.Request;
+        HttpRequestMessage message = _requests.Create(request, call.Accept, call.Endpoint!, call.Attempts++, call.IdempotencyKey, call.ExtraHeader);
+        call.Scope.BeginAttempt(request.AttemptTimeout ?? _options.Timeouts.Attempt);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _transport.SendAsync(message, call.Scope.AttemptToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            message.Dispose();
+            return Outcome.FromException<object>(TranslateSendFailure(ex, request, call.Scope) ?? ex);
+        }
+
+        call.Scope.ExitPhase();
+        return call.OnSuccess is { } onSuccess && response.IsSuccessStatusCode
+            ? await onSuccess(response, call).ConfigureAwait(false)
+            : Outcome.FromResult<object>(response);
+    }
+}
