@@ -49,6 +49,7 @@ internal static class ApiErrors
         return new ApiException(response.StatusCode, client.Requests.Redact(message.ToString()), rawBody, headers, requestId, error)
         {
             RawBodyTruncated = truncated,
+            RetryAfter = ServerDelay.Read(response, client.Time),
         };
     }
 
