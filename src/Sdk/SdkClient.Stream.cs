@@ -22,6 +22,11 @@ public sealed partial class SdkClient
         if (options is not null)
         {
             ValidateStreamOptions(options);
+            if (options.Resume is { } resume && resume.ItemType != typeof(T))
+            {
+                throw new ArgumentException($"StreamOptions.Resume must be a StreamResumeStrategy<{typeof(T).Name}>, the stream's item type.", nameof(options));
+            }
+
             string? sentinel = options.TerminalSentinel ?? _options.Streaming.TerminalSentinel;
             if ((options.RequireTerminalSentinel ?? _options.Streaming.RequireTerminalSentinel) && string.IsNullOrEmpty(sentinel))
             {

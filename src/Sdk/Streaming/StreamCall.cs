@@ -1,29 +1,39 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading.RateLimiting;
 
 namespace Sdk;
 
 /// <summary>
-/// The state of one stream: lazy send on the first <see cref="MoveNextAsync"/>, decoder choice by content type, the
-/// first-item and gap timeouts, sentinel handling and the mapping of failures to the SDK's exceptions. One per
-/// <see cref="StreamResult{T}"/>; enumerated once.
+/// The state of one stream. Nothing is sent before the first <see cref="MoveNextAsync"/>. Then each connection is opened
+/// inside an attempt (retries, failover, circuit breakers) and read up to the first event the caller gets, so a failure
+/// before that point is simply retried. After it, a broken connection is resumed (<see cref="StreamCall{T}"/>'s resume part),
+/// and nothing delivered is delivered again. Enumerated once.
 /// </summary>
-internal sealed class StreamCall<T> : IAsyncDisposable
+internal sealed partial class StreamCall<T> : IAsyncDisposable
 {
     private const string StreamAccept = "text/event-stream, application/x-ndjson, application/jsonl, application/json;q=0.9";
     private readonly ApiRequest _request;
     private readonly JsonTypeInfo<T> _itemType;
     private readonly StreamOptions? _streamOptions;
     private readonly CancellationToken _callToken;
+    private readonly ResumeTracker _tracker;
+    private readonly Func<T, string?>? _itemKey;
     private CancellationToken _enumeratorToken;
     private bool _captureRaw;
     private int _claimed;
     private CallScope? _scope;
-    private StreamDecoder<T>? _decoder;
+    private RateLimitLease? _permit;
+    private Activity? _activity;
+    private CallAttempts? _call;
+    private DecoderSettings<T>? _settings;
+    private StreamConnection<T>? _connection;
     private bool _done;
     private bool _closed;
-    private bool _firstDelivered;
+    private bool _connectionDelivered;
+    private bool _resuming;
 
     public StreamCall(SdkClient client, ApiRequest request, JsonTypeInfo<T> itemType, StreamOptions? streamOptions, CancellationToken callToken)
     {
@@ -32,6 +42,8 @@ internal sealed class StreamCall<T> : IAsyncDisposable
         _itemType = itemType;
         _streamOptions = streamOptions;
         _callToken = callToken;
+        _tracker = new ResumeTracker(client.Options.Resume.DedupeWindow);
+        _itemKey = (streamOptions?.Resume as StreamResumeStrategy<T>)?.ItemKey;
     }
 
     public SdkClient Client { get; }
@@ -52,8 +64,12 @@ internal sealed class StreamCall<T> : IAsyncDisposable
 
     public bool SawSentinel { get; private set; }
 
+    public int Resumes { get; private set; }
+
     public TimeSpan? ReconnectionInterval =>
-        _decoder is SseDecoder<T> sse && sse.ReconnectionInterval != Timeout.InfiniteTimeSpan ? sse.ReconnectionInterval : null;
+        _connection?.Decoder is SseDecoder<T> sse && sse.ReconnectionInterval != Timeout.InfiniteTimeSpan ? sse.ReconnectionInterval : null;
+
+    private bool RequireSentinel => _streamOptions?.RequireTerminalSentinel ?? Client.Options.Streaming.RequireTerminalSentinel;
 
     public void Claim(bool captureRaw, CancellationToken enumeratorToken)
     {
@@ -72,7 +88,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
     /// </summary>
     public ValueTask<bool> MoveNextAsync(bool skipUnknown)
     {
-        if (_done || _decoder is not { } decoder)
+        if (_done || _connection?.Decoder is not { } decoder)
         {
             return _done ? new ValueTask<bool>(false) : OpenAndContinueAsync(skipUnknown);
         }
@@ -80,14 +96,14 @@ internal sealed class StreamCall<T> : IAsyncDisposable
         if (_scope!.AttemptToken.IsCancellationRequested)
         {
             // Checked per item: a cancelled or timed-out stream stops even when more items are already buffered.
-            return StopAsync();
+            return ContinueAsync(ValueTask.FromException<bool>(new OperationCanceledException(_scope.AttemptToken)), skipUnknown);
         }
 
         // The decoders report every failure through the returned task (they are async methods or async iterators).
         ValueTask<bool> next = decoder.MoveNextAsync();
         if (!next.IsCompletedSuccessfully)
         {
-            return ContinueAsync(decoder, next, skipUnknown);
+            return ContinueAsync(next, skipUnknown);
         }
 
         bool has = next.Result;
@@ -97,7 +113,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
             return new ValueTask<bool>(true);
         }
 
-        return ContinueAsync(decoder, new ValueTask<bool>(has), skipUnknown);
+        return ContinueAsync(new ValueTask<bool>(has), skipUnknown);
     }
 
     public async ValueTask DisposeAsync()
@@ -109,17 +125,33 @@ internal sealed class StreamCall<T> : IAsyncDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> OpenAndContinueAsync(bool skipUnknown)
     {
-        StreamDecoder<T> decoder = await OpenAsync().ConfigureAwait(false);
-        return await ContinueAsync(decoder, decoder.MoveNextAsync(), skipUnknown).ConfigureAwait(false);
+        await OpenAsync().ConfigureAwait(false);
+        return await ContinuePendingAsync(skipUnknown).ConfigureAwait(false);
+    }
+
+    /// <summary>Delivers what a fresh connection holds: its first event, or the end of the stream.</summary>
+    private async ValueTask<bool> ContinuePendingAsync(bool skipUnknown)
+    {
+        StreamConnection<T> connection = _connection!;
+        if (connection.Completed)
+        {
+            SawSentinel |= connection.EndedAtSentinel;
+            await CloseAsync().ConfigureAwait(false);
+            return false;
+        }
+
+        connection.HasPending = false;
+        return DeliverCurrent(connection.Decoder!, skipUnknown) ?? await ContinueAsync(connection.Decoder!.MoveNextAsync(), skipUnknown).ConfigureAwait(false);
     }
 
     /// <summary>Awaits <paramref name="next"/> under the wait clock and handles what it yields, until an item, an event (raw view) or the end.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ContinueAsync(StreamDecoder<T> decoder, ValueTask<bool> next, bool skipUnknown)
+    private async ValueTask<bool> ContinueAsync(ValueTask<bool> next, bool skipUnknown)
     {
         CallScope scope = _scope!;
         while (true)
         {
+            StreamDecoder<T> decoder = _connection!.Decoder!;
             bool has;
             try
             {
@@ -136,129 +168,111 @@ internal sealed class StreamCall<T> : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                Exception translated = Translate(ex);
-                await CloseAsync().ConfigureAwait(false);
-                if (ReferenceEquals(translated, ex))
+                await ResumeOrThrowAsync(Translate(ex), ex).ConfigureAwait(false);
+                if (_connection.Completed || _connection.HasPending)
                 {
-                    throw;
+                    return await ContinuePendingAsync(skipUnknown).ConfigureAwait(false);
                 }
 
-                throw translated;
+                next = _connection.Decoder!.MoveNextAsync();
+                continue;
             }
 
             if (!has)
             {
-                await CloseAsync().ConfigureAwait(false);
                 if (RequireSentinel && !SawSentinel)
                 {
-                    throw new StreamInterruptedException(
+                    var ended = new StreamInterruptedException(
                         StreamInterruptionReason.EndedBeforeSentinel,
                         Delivered,
                         LastEventId,
                         $"{_request}: the stream ended after {Delivered} items without its terminal sentinel.");
+                    await ResumeOrThrowAsync(ended, null).ConfigureAwait(false);
+                    if (_connection.Completed || _connection.HasPending)
+                    {
+                        return await ContinuePendingAsync(skipUnknown).ConfigureAwait(false);
+                    }
+
+                    next = _connection.Decoder!.MoveNextAsync();
+                    continue;
                 }
 
+                await CloseAsync().ConfigureAwait(false);
                 return false;
             }
 
-            switch (decoder.Kind)
+            if (decoder.Kind == DecodedKind.Sentinel)
             {
-                case DecodedKind.Item:
-                    Deliver(decoder);
-                    return true;
-
-                case DecodedKind.Sentinel:
-                    SawSentinel = true;
-                    await CloseAsync().ConfigureAwait(false);
-                    return false;
-
-                default:
-                    // An unknown event still proves the server is alive: the wait clock restarts with the next read.
-                    if (!skipUnknown)
-                    {
-                        CurrentEvent = new StreamEvent<T>(decoder.EventType, decoder.Id, decoder.Raw, default, isKnown: false);
-                        return true;
-                    }
-
-                    if (scope.AttemptToken.IsCancellationRequested)
-                    {
-                        return await StopAsync().ConfigureAwait(false);
-                    }
-
-                    next = decoder.MoveNextAsync();
-                    break;
+                SawSentinel = true;
+                await CloseAsync().ConfigureAwait(false);
+                return false;
             }
+
+            if (DeliverCurrent(decoder, skipUnknown) is { } delivered)
+            {
+                return delivered;
+            }
+
+            if (scope.AttemptToken.IsCancellationRequested)
+            {
+                next = ValueTask.FromException<bool>(new OperationCanceledException(scope.AttemptToken));
+                continue;
+            }
+
+            next = decoder.MoveNextAsync();
         }
     }
 
-    private async ValueTask<bool> StopAsync()
+    /// <summary>Gives the decoder's current event to the caller (an item, or any event in the raw view); <see langword="null"/> for an unknown event the typed view skips.</summary>
+    private bool? DeliverCurrent(StreamDecoder<T> decoder, bool skipUnknown)
     {
-        Exception stop = Translate(new OperationCanceledException(_scope!.AttemptToken));
-        await CloseAsync().ConfigureAwait(false);
-        throw stop;
+        if (decoder.Kind == DecodedKind.Item)
+        {
+            Deliver(decoder);
+            return true;
+        }
+
+        // An unknown event: processed (so a resume continues after it), given only to the raw view.
+        if (decoder.Id is { } id)
+        {
+            _tracker.Record(id);
+        }
+
+        if (skipUnknown)
+        {
+            return null;
+        }
+
+        CurrentEvent = new StreamEvent<T>(decoder.EventType, decoder.Id, decoder.Raw, default, isKnown: false);
+        return true;
     }
 
     private void Deliver(StreamDecoder<T> decoder)
     {
-        if (!_firstDelivered)
+        if (!_connectionDelivered)
         {
-            _firstDelivered = true;
+            _connectionDelivered = true;
             _scope!.EnterPhase(TimeoutKind.Idle, _streamOptions?.IdleTimeout ?? Client.Options.Timeouts.Idle, waiting: false);
         }
 
         Delivered++;
-        LastEventId = decoder.Id;
-        Current = decoder.Value;
+        T value = decoder.Value!;
+        Current = value;
+        string? id = decoder.Id;
+        LastEventId = id;
+        if (_itemKey is not null)
+        {
+            id = _itemKey(value);
+        }
+
+        if (id is not null)
+        {
+            _tracker.Record(id);
+        }
+
         if (_captureRaw)
         {
-            CurrentEvent = new StreamEvent<T>(decoder.EventType, LastEventId, decoder.Raw, decoder.Value, isKnown: true);
-        }
-    }
-
-    private bool RequireSentinel => _streamOptions?.RequireTerminalSentinel ?? Client.Options.Streaming.RequireTerminalSentinel;
-
-    private async ValueTask<StreamDecoder<T>> OpenAsync()
-    {
-        Client.ThrowIfDisposed();
-        ClientOptions options = Client.Options;
-        _scope = Client.CreateScope(_request.Timeout ?? options.Timeouts.StreamTotal, _callToken, _enumeratorToken);
-        try
-        {
-            var call = new CallAttempts(Client, _request, StreamAccept, _scope, activity: null);
-            var response = (HttpResponseMessage)await Client.SendWithRetriesAsync(call).ConfigureAwait(false);
-            Response = response;
-            Headers = new ResponseHeaders(response.Headers, response.Content.Headers);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ApiErrors.FromResponseAsync(Client, response, _request, _scope).ConfigureAwait(false);
-            }
-
-            StreamFormat format = _streamOptions?.Format is { } forced and not StreamFormat.Auto ? forced : Detect(response.Content.Headers.ContentType?.MediaType)
-                ?? throw await ApiErrors.UnexpectedContentTypeAsync(Client, response, _request, "text/event-stream, application/x-ndjson or application/json", _scope).ConfigureAwait(false);
-            Format = format;
-
-            Stream body = await ResponseBody.OpenAsync(response.Content, _request, _scope.AttemptToken).ConfigureAwait(false);
-            DecoderSettings<T> settings = CreateSettings();
-            _decoder = format switch
-            {
-                StreamFormat.ServerSentEvents => new SseDecoder<T>(body, settings, _scope.AttemptToken),
-                StreamFormat.NdJson => new NdJsonDecoder<T>(body, settings, _scope.AttemptToken),
-                _ => new JsonArrayDecoder<T>(body, settings, _scope.AttemptToken),
-            };
-
-            _scope.EnterPhase(TimeoutKind.FirstEvent, _streamOptions?.FirstEventTimeout ?? options.Timeouts.FirstEvent, waiting: true);
-            return _decoder;
-        }
-        catch (Exception ex)
-        {
-            Exception translated = SdkClient.TranslateSendFailure(ex, _request, _scope) ?? ex;
-            await CloseAsync().ConfigureAwait(false);
-            if (ReferenceEquals(translated, ex))
-            {
-                throw;
-            }
-
-            throw translated;
+            CurrentEvent = new StreamEvent<T>(decoder.EventType, LastEventId, decoder.Raw, value, isKnown: true);
         }
     }
 
@@ -278,6 +292,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
         };
     }
 
+    /// <summary>Maps a failure of a connection to the SDK's exception (the caller's cancellation, a timeout, a lost connection, bad input).</summary>
     private Exception Translate(Exception exception)
     {
         if (exception is SdkException)
@@ -301,7 +316,7 @@ internal sealed class StreamCall<T> : IAsyncDisposable
                 InvalidResponseReason.CorruptBody,
                 $"{_request}: the body could not be decoded after {Delivered} items: {exception.Message}",
                 exception)
-            { EventIndex = _decoder?.EventCount };
+            { EventIndex = _connection?.Decoder?.EventCount };
         }
 
         if (exception is IOException or HttpRequestException or OperationCanceledException)
@@ -326,14 +341,14 @@ internal sealed class StreamCall<T> : IAsyncDisposable
         }
 
         _closed = true;
-        StreamDecoder<T>? decoder = _decoder;
-        if (decoder is not null)
+        if (_connection is { } connection)
         {
-            await decoder.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
 
-        Response?.Dispose();
         _scope?.Dispose();
+        _permit?.Dispose();
+        _activity?.Dispose();
     }
 
     internal static StreamFormat? Detect(string? mediaType)

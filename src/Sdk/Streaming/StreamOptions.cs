@@ -25,6 +25,13 @@ public sealed class StreamOptions
     /// <value><see langword="null"/>.</value>
     public IReadOnlyCollection<string>? EventTypes { get; set; }
 
+    /// <summary>
+    /// How this stream resumes after a break when its events carry no SSE ids (a cursor taken from the last item); must be a
+    /// <see cref="StreamResumeStrategy{T}"/> of the stream's item type. SSE streams with ids resume on their own.
+    /// </summary>
+    /// <value><see langword="null"/>.</value>
+    public StreamResumeStrategy? Resume { get; set; }
+
     /// <summary>Overrides <see cref="TimeoutOptions.FirstEvent"/>.</summary>
     /// <value><see langword="null"/>.</value>
     public TimeSpan? FirstEventTimeout { get; set; }

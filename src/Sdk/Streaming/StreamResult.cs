@@ -53,6 +53,9 @@ public sealed class StreamResult<T> : IAsyncEnumerable<T>
     /// <summary>The server's SSE <c>retry:</c> interval, or <see langword="null"/> when it sent none.</summary>
     public TimeSpan? ReconnectionInterval => _call.ReconnectionInterval;
 
+    /// <summary>How many times the stream was resumed after its connection broke.</summary>
+    public int Resumes => _call.Resumes;
+
     /// <summary>Whether the stream ended at its terminal sentinel.</summary>
     public bool SawTerminalSentinel => _call.SawSentinel;
 

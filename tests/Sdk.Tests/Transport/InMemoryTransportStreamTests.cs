@@ -11,7 +11,8 @@ public sealed class InMemoryTransportStreamTests
 {
     private static SdkClient Client(InMemoryTransport transport, ManualTimeProvider? time = null, Action<ClientOptions>? configure = null)
     {
-        var options = new ClientOptions { BaseAddress = new Uri("https://api.example.com/v1/"), TimeProvider = time ?? new ManualTimeProvider() };
+        // One script per stream: retries and resumes (covered by the resilience tests) would consume the queue.
+        var options = new ClientOptions { BaseAddress = new Uri("https://api.example.com/v1/"), TimeProvider = time ?? new ManualTimeProvider(), Retry = { MaxRetries = 0 }, Resume = { Enabled = false } };
         configure?.Invoke(options);
         return SdkClient.CreateBuilder(options).UseTransport(transport).Build();
     }
