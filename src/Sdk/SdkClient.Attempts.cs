@@ -60,9 +60,18 @@ public sealed partial class SdkClient
         }
 
         Endpoint primary = _endpoints.Primary;
+        TimeSpan? retryAfter = refused?.RetryAfter;
+        foreach (Endpoint endpoint in _endpoints.All)
+        {
+            if (endpoint.RetryAfter is { } wait && (retryAfter is null || wait < retryAfter))
+            {
+                retryAfter = wait;
+            }
+        }
+
         return Outcome.FromException<object>(new CircuitOpenException(
             primary.Address,
-            Endpoint.RetryAfterOf(refused),
+            retryAfter,
             $"{call.Request} was not sent: the circuit of {(_endpoints.All.Length == 1 ? "the endpoint" : "every endpoint")} is open.",
             refused));
     }

@@ -5,11 +5,12 @@ namespace Sdk.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/Sdk.Benchmarks -- micro [BenchmarkDotNet args]</c> runs the decode-path
-/// micro-benchmarks; <c>-- compare</c> runs the side-by-side harness against a local Kestrel server.
+/// micro-benchmarks; <c>-- compare</c> runs the side-by-side harness against a local Kestrel server; <c>-- chaos</c> streams
+/// through a server that keeps dropping the connection and checks nothing is lost or duplicated.
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: dotnet run -c Release --project tests/Sdk.Benchmarks -- micro [BenchmarkDotNet args] | compare [--events N] [--rounds R] [--requests N] [--blocks B]";
+    private const string Usage = "usage: dotnet run -c Release --project tests/Sdk.Benchmarks -- micro [BenchmarkDotNet args] | compare [--events N] [--rounds R] [--requests N] [--blocks B] | chaos [--events N] [--seed S]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -17,6 +18,8 @@ internal static class Program
         {
             case "micro":
                 return MicroCommand.Run(args[1..]);
+            case "chaos":
+                return await Chaos.ChaosCommand.RunAsync(args[1..]);
             case "compare":
                 return await CompareCommand.RunAsync(args[1..]);
             default:

@@ -2,11 +2,13 @@ namespace Sdk;
 
 /// <summary>
 /// The circuit breaker each endpoint (the base address and every fallback address) has of its own. When, over
-/// <see cref="SamplingDuration"/>, at least <see cref="MinimumThroughput"/> attempts were made and at least
-/// <see cref="FailureRatio"/> of them failed, the circuit opens for <see cref="BreakDuration"/>: calls skip the endpoint (to
+/// <see cref="SamplingDuration"/>, at least <see cref="MinimumThroughput"/> attempts were made and more than
+/// <see cref="FailureRatio"/> of them failed (all of them, at 1.0), the circuit opens for <see cref="BreakDuration"/>: calls skip the endpoint (to
 /// the next healthy fallback) or fail fast with <see cref="CircuitOpenException"/>. Then one probe is let through; its outcome
 /// closes the circuit or opens it again. Failures: 408, 429, 5xx, connection failures, timeouts, and streams that break
-/// mid-way or stall.
+/// mid-way or stall. A stream connection counts one success when it opens and delivers its first item and one failure if
+/// it later breaks, so a stream that keeps breaking but keeps resuming sits at one half and does not open the circuit by
+/// itself.
 /// </summary>
 public sealed class CircuitBreakerOptions
 {
@@ -14,7 +16,7 @@ public sealed class CircuitBreakerOptions
     /// <value><see langword="true"/>.</value>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The share of failed attempts, over the sampling window, that opens the circuit.</summary>
+    /// <summary>The share of failed attempts, over the sampling window, above which the circuit opens (1.0: when all failed).</summary>
     /// <value>0.5.</value>
     public double FailureRatio { get; set; } = ClientDefaults.BreakerFailureRatio;
 

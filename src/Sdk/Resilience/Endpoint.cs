@@ -15,6 +15,7 @@ internal sealed class Endpoint
     private readonly HealthWindow _health;
     private readonly EventBroadcast<EndpointEvent> _events;
     private readonly TimeProvider _time;
+    private DateTimeOffset _openUntil;
 
     public Endpoint(int index, Uri address, ClientOptions options, EventBroadcast<EndpointEvent> events)
     {
@@ -31,13 +32,20 @@ internal sealed class Endpoint
             _breaker = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider, Name = "Sdk.Endpoint", InstanceName = Prefix }
                 .AddCircuitBreaker(new CircuitBreakerStrategyOptions
                 {
-                    FailureRatio = breaker.FailureRatio,
+                    // The circuit opens when MORE than FailureRatio of the attempts failed (Polly compares with >=), so a stream
+                    // that keeps breaking but keeps resuming (one success per connection, one failure per break) stays at
+                    // exactly 0.5 and cannot open it on its own. 1.0 keeps its meaning: every attempt failed.
+                    FailureRatio = breaker.FailureRatio >= 1 ? 1 : Math.BitIncrement(breaker.FailureRatio),
                     SamplingDuration = breaker.SamplingDuration,
                     MinimumThroughput = breaker.MinimumThroughput,
                     BreakDuration = breaker.BreakDuration,
                     StateProvider = _state,
                     ShouldHandle = static args => new ValueTask<bool>(RetryClassifier.IsEndpointFailure(args.Outcome.Exception, args.Outcome.Result as HttpResponseMessage)),
-                    OnOpened = args => Changed(EndpointState.Open, args.BreakDuration, RetryClassifier.Describe(args.Outcome.Exception, args.Outcome.Result as HttpResponseMessage)),
+                    OnOpened = args =>
+                    {
+                        _openUntil = _time.GetUtcNow() + args.BreakDuration;
+                        return Changed(EndpointState.Open, args.BreakDuration, RetryClassifier.Describe(args.Outcome.Exception, args.Outcome.Result as HttpResponseMessage));
+                    },
                     OnHalfOpened = _ => Changed(EndpointState.HalfOpen, null, null),
                     OnClosed = _ => Changed(EndpointState.Closed, null, null),
                 })
@@ -55,8 +63,11 @@ internal sealed class Endpoint
     /// <summary>The base address as text, ending with a slash: request paths are appended to it.</summary>
     public string Prefix { get; }
 
-    /// <summary>Whether the circuit refuses calls now (open, its break not over).</summary>
-    public bool IsOpen => _breaker is not null && _state.CircuitState is CircuitState.Open or CircuitState.Isolated;
+    /// <summary>
+    /// Whether the circuit refuses calls now: open, and its break not over. Once the break is over the endpoint is chosen
+    /// again, so Polly can move the circuit to half-open and let its probe through.
+    /// </summary>
+    public bool IsOpen => _breaker is not null && _state.CircuitState is CircuitState.Open or CircuitState.Isolated && _time.GetUtcNow() < _openUntil;
 
     public EndpointState State => _state.CircuitState switch
     {
@@ -104,8 +115,20 @@ internal sealed class Endpoint
         }
     }
 
-    /// <summary>The retry-after of an open circuit (how long until a probe is let through), when known.</summary>
-    public static TimeSpan? RetryAfterOf(Exception? exception) => exception is BrokenCircuitException broken ? broken.RetryAfter : null;
+    /// <summary>How long until the open circuit lets a probe through (zero once the break is over); <see langword="null"/> when it is not open.</summary>
+    public TimeSpan? RetryAfter
+    {
+        get
+        {
+            if (!IsOpen && State != EndpointState.HalfOpen)
+            {
+                return null;
+            }
+
+            TimeSpan left = _openUntil - _time.GetUtcNow();
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+    }
 
     public EndpointHealth Snapshot()
     {
