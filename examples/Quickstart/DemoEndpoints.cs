@@ -8,6 +8,8 @@ namespace Quickstart;
 /// <summary>The demo API: a chat SSE stream, an NDJSON feed, a cursor-paginated list and a unary lookup.</summary>
 internal static class DemoEndpoints
 {
+    private static readonly DemoFaults Faults = new();
+
     private static readonly TimeSpan TokenDelay = TimeSpan.FromMilliseconds(20);
 
     private static readonly string[] Tokens =
@@ -39,7 +41,11 @@ internal static class DemoEndpoints
         return context.Response.WriteAsJsonAsync(new ErrorEnvelope(new ErrorDetail(type, message)), QuickstartJson.Default.ErrorEnvelope);
     }
 
-    /// <summary><c>POST /v1/chat/completions</c> with <c>stream: true</c>: OpenAI-style SSE chunks, then <c>data: [DONE]</c>.</summary>
+    /// <summary>
+    /// <c>POST /v1/chat/completions</c> with <c>stream: true</c>: OpenAI-style SSE chunks with ids 0 (the role), 1..N (the
+    /// tokens) and N + 1 (the finish reason), then <c>data: [DONE]</c>. A request with <c>Last-Event-ID: k</c> continues after
+    /// event k. The first request gets a 503, the first stream is cut (see <see cref="DemoFaults"/>).
+    /// </summary>
     private static async Task StreamChatAsync(HttpContext context)
     {
         CancellationToken aborted = context.RequestAborted;
@@ -50,17 +56,37 @@ internal static class DemoEndpoints
             return;
         }
 
-        context.Response.ContentType = "text/event-stream";
-        context.Response.Headers.CacheControl = "no-cache";
-        long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        await WriteChunkAsync(context, new ChatChunk("chatcmpl-demo", "chat.completion.chunk", created, request.Model, [new ChatChoice(0, new ChatDelta("assistant", ""), null)]));
-        foreach (string token in Tokens)
+        if (Faults.TakeUnavailable())
         {
-            await Task.Delay(TokenDelay, aborted);
-            await WriteChunkAsync(context, new ChatChunk("chatcmpl-demo", "chat.completion.chunk", created, request.Model, [new ChatChoice(0, new ChatDelta(null, token), null)]));
+            context.Response.Headers["retry-after-ms"] = DemoFaults.RetryAfterMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "overloaded_error", "The demo server is warming up.");
+            return;
         }
 
-        await WriteChunkAsync(context, new ChatChunk("chatcmpl-demo", "chat.completion.chunk", created, request.Model, [new ChatChoice(0, new ChatDelta(null, null), "stop")]));
+        int next = int.TryParse(context.Request.Headers["Last-Event-ID"], out int last) ? last + 1 : 0;
+        bool cut = next == 0 && Faults.TakeDrop();
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        long created = 1_700_000_000;
+        if (next == 0)
+        {
+            await WriteChunkAsync(context, 0, new ChatChunk("chatcmpl-demo", "chat.completion.chunk", created, request.Model, [new ChatChoice(0, new ChatDelta("assistant", ""), null)]));
+            next = 1;
+        }
+
+        for (int id = next; id <= Tokens.Length; id++)
+        {
+            await Task.Delay(TokenDelay, aborted);
+            await WriteChunkAsync(context, id, new ChatChunk("chatcmpl-demo", "chat.completion.chunk", created, request.Model, [new ChatChoice(0, new ChatDelta(null, Tokens[id - 1]), null)]));
+            if (cut && id == DemoFaults.DropAfterTokens)
+            {
+                await Task.Delay(TokenDelay, aborted); // let the client read what was sent before the connection goes
+                context.Abort();
+                return;
+            }
+        }
+
+        await WriteChunkAsync(context, Tokens.Length + 1, new ChatChunk("chatcmpl-demo", "chat.completion.chunk", created, request.Model, [new ChatChoice(0, new ChatDelta(null, null), "stop")]));
         await context.Response.WriteAsync("data: [DONE]\n\n", aborted);
     }
 
@@ -99,9 +125,9 @@ internal static class DemoEndpoints
             ? Results.Json(customer, QuickstartJson.Default.Customer)
             : Results.Json(new ErrorEnvelope(new ErrorDetail("invalid_request_error", $"No such customer: '{id}'.")), QuickstartJson.Default.ErrorEnvelope, statusCode: StatusCodes.Status404NotFound);
 
-    private static async Task WriteChunkAsync(HttpContext context, ChatChunk chunk)
+    private static async Task WriteChunkAsync(HttpContext context, int id, ChatChunk chunk)
     {
-        await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(chunk, QuickstartJson.Default.ChatChunk) + "\n\n", context.RequestAborted);
+        await context.Response.WriteAsync($"id: {id}\ndata: " + JsonSerializer.Serialize(chunk, QuickstartJson.Default.ChatChunk) + "\n\n", context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 }

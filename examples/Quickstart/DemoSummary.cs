@@ -14,7 +14,7 @@ internal sealed class DemoSummary
         Console.WriteLine("Summary");
         foreach ((string step, string result, string requestIds) in _rows)
         {
-            Console.WriteLine($"   {step,-20} {result,-26} {requestIds}");
+            Console.WriteLine($"   {step,-20} {result,-32} {requestIds}");
         }
 
         Console.WriteLine($"   {_rows.Count} steps in {elapsed.TotalSeconds:0.00} s");

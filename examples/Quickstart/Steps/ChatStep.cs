@@ -11,8 +11,12 @@ internal static class ChatStep
     public static async Task RunAsync(SdkClient client, DemoSummary summary, CancellationToken cancellationToken)
     {
         Console.WriteLine("1. Chat stream (SSE): POST chat/completions");
+        using var counters = new ResilienceCounters();
         ChatResult result = await PrintTokensAsync(client, "gpt-4o-mini", "Say something about streams.", cancellationToken);
-        summary.Add("chat stream (SSE)", $"{result.Tokens} tokens", result.RequestId);
+
+        // The demo server answered the first request 503 and cut the first stream mid-way; the caller saw neither.
+        Console.WriteLine($"   retried {counters.Retries} time(s) after a 503, resumed {result.Resumes} time(s) after a cut; every token once, in order");
+        summary.Add("chat stream (SSE)", $"{result.Tokens} tokens, {counters.Retries} retry, {result.Resumes} resume", result.RequestId);
     }
 
     public static async Task<ChatResult> PrintTokensAsync(SdkClient client, string model, string prompt, CancellationToken cancellationToken)
@@ -33,9 +37,9 @@ internal static class ChatStep
         }
 
         Console.WriteLine();
-        return new ChatResult(tokens, stream.RequestId);
+        return new ChatResult(tokens, stream.RequestId, stream.Resumes);
     }
 }
 
 /// <summary>What a chat stream produced.</summary>
-internal readonly record struct ChatResult(int Tokens, string? RequestId);
+internal readonly record struct ChatResult(int Tokens, string? RequestId, int Resumes);
