@@ -20,7 +20,18 @@ public sealed partial class SdkClient
         try
         {
             context.Properties.Set(CallAttempts.Key, call);
-            outcome = await _retry.ExecuteOutcomeAsync(static (ctx, call) => call.Client.AttemptAsync(ctx, call), context, call).ConfigureAwait(false);
+
+            // The first attempt runs on its own: a call that succeeds at once (most of them) never enters the retry
+            // pipeline. Otherwise its outcome becomes the pipeline's first attempt, which decides whether to retry.
+            outcome = await AttemptAsync(context, call).ConfigureAwait(false);
+            if (call.MaxRetries > 0 && !IsSuccess(outcome))
+            {
+                call.Replay = outcome;
+                outcome = await _retry.ExecuteOutcomeAsync(
+                    static (ctx, call) => call.TakeReplay() is { } replay ? new ValueTask<Outcome<object>>(replay) : call.Client.AttemptAsync(ctx, call),
+                    context,
+                    call).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -35,6 +46,9 @@ public sealed partial class SdkClient
 
         return outcome.Result!;
     }
+
+    private static bool IsSuccess(Outcome<object> outcome) =>
+        outcome.Exception is null && (outcome.Result is not HttpResponseMessage response || response.IsSuccessStatusCode);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Outcome<object>> AttemptAsync(ResilienceContext context, CallAttempts call)

@@ -64,13 +64,43 @@ public sealed class AddSdkClientInMemoryTransportTests
     }
 
     [Fact]
-    public async Task StreamAsync_ScriptedDropAfterFirstEvent_ThrowsStreamInterruptedAfterDeliveringIt()
+    public async Task StreamAsync_ScriptedDropAfterFirstEvent_ResumesWithLastEventIdAndDeliversEachItemOnce()
     {
         var transport = new InMemoryTransport();
         transport.Enqueue(ScriptedResponse.Sse()
             .Event("""{"id":1,"text":"hello"}""", id: "evt-1")
             .Drop());
+        transport.Enqueue(ScriptedResponse.Sse()
+            .Event("""{"id":1,"text":"hello"}""", id: "evt-1")
+            .Event("""{"id":2,"text":"world"}""", id: "evt-2")
+            .Done());
         await using ServiceProvider provider = BuildProvider(transport);
+        SdkClient client = provider.GetRequiredService<SdkClient>();
+
+        using var timeout = new CancellationTokenSource(Bound);
+        var delivered = new List<int>();
+        StreamResult<Item> stream = client.StreamAsync(ApiRequest.Get("feed"), TestJson.Default.Item, cancellationToken: timeout.Token);
+        await foreach (Item item in stream)
+        {
+            delivered.Add(item.Id);
+        }
+
+        Assert.Equal([1, 2], delivered);
+        Assert.Equal(1, stream.Resumes);
+        RecordedRequest[] requests = [.. transport.Requests];
+        Assert.Equal(2, requests.Length);
+        Assert.False(requests[0].Headers.ContainsKey("Last-Event-ID"));
+        Assert.Equal("evt-1", requests[1].Headers["Last-Event-ID"]);
+    }
+
+    [Fact]
+    public async Task StreamAsync_ScriptedDropAfterFirstEvent_WithResumeOff_ThrowsStreamInterruptedAfterDeliveringIt()
+    {
+        var transport = new InMemoryTransport();
+        transport.Enqueue(ScriptedResponse.Sse()
+            .Event("""{"id":1,"text":"hello"}""", id: "evt-1")
+            .Drop());
+        await using ServiceProvider provider = BuildProvider(transport, resume: false);
         SdkClient client = provider.GetRequiredService<SdkClient>();
 
         using var timeout = new CancellationTokenSource(Bound);
@@ -87,13 +117,18 @@ public sealed class AddSdkClientInMemoryTransportTests
         Assert.Equal(StreamInterruptionReason.ConnectionLost, ex.Reason);
         Assert.Equal(1, ex.ItemsDelivered);
         Assert.Equal("evt-1", ex.LastEventId);
+        Assert.Single(transport.Requests);
     }
 
-    private static ServiceProvider BuildProvider(InMemoryTransport transport)
+    private static ServiceProvider BuildProvider(InMemoryTransport transport, bool resume = true)
     {
         var services = new ServiceCollection();
         services.AddSdkClient(
-            (_, options) => options.BaseAddress = new Uri("https://api.example.test/v1/"),
+            (_, options) =>
+            {
+                options.BaseAddress = new Uri("https://api.example.test/v1/");
+                options.Resume.Enabled = resume;
+            },
             builder => builder.UseTransport(transport));
         return services.BuildServiceProvider();
     }

@@ -71,4 +71,14 @@ internal sealed class CallAttempts
 
     /// <summary>State for <see cref="OnSuccess"/> (the stream call).</summary>
     public object? OnSuccessState { get; set; }
+
+    /// <summary>The outcome of the attempt made before the retry pipeline started, handed to it as its first attempt.</summary>
+    public Outcome<object>? Replay { get; set; }
+
+    public Outcome<object>? TakeReplay()
+    {
+        Outcome<object>? replay = Replay;
+        Replay = null;
+        return replay;
+    }
 }
