@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -110,7 +111,7 @@ public sealed partial class SdkClient
         return exception switch
         {
             SdkException => null,
-            HttpRequestException or IOException or OperationCanceledException =>
+            HttpRequestException or IOException or SocketException or OperationCanceledException =>
                 new TransportException($"{request} failed before a response arrived: {exception.Message}", exception),
             _ => null,
         };
@@ -128,7 +129,7 @@ public sealed partial class SdkClient
         {
             SdkException => null,
             InvalidDataException => new InvalidResponseException(InvalidResponseReason.CorruptBody, $"{request}: the response body could not be decoded: {exception.Message}", exception),
-            HttpRequestException or IOException or OperationCanceledException =>
+            HttpRequestException or IOException or SocketException or OperationCanceledException =>
                 new TransportException($"{request}: the response body could not be read: {exception.Message}", exception),
             _ => null,
         };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -80,7 +81,7 @@ internal static class ApiErrors
     /// encoding, a timeout. The caller's cancellation and the client's disposal still propagate.
     /// </summary>
     private static bool IsUnreadableBody(Exception exception, CallScope scope) =>
-        exception is IOException or HttpRequestException or InvalidDataException or InvalidResponseException { Reason: InvalidResponseReason.CorruptBody } ||
+        exception is IOException or HttpRequestException or SocketException or InvalidDataException or InvalidResponseException { Reason: InvalidResponseReason.CorruptBody } ||
         (exception is OperationCanceledException && !scope.CallerCanceled && !scope.ClientDisposed);
 
     private static string Describe(HttpResponseMessage response) =>

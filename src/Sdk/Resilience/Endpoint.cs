@@ -16,6 +16,7 @@ internal sealed class Endpoint
     private readonly EventBroadcast<EndpointEvent> _events;
     private readonly TimeProvider _time;
     private DateTimeOffset _openUntil;
+    private long _pausedUntilTicks;
 
     public Endpoint(int index, Uri address, ClientOptions options, EventBroadcast<EndpointEvent> events)
     {
@@ -130,6 +131,37 @@ internal sealed class Endpoint
         }
     }
 
+    /// <summary>
+    /// Remembers that this endpoint asked to be left alone for <paramref name="delay"/> (<c>Retry-After</c>), so that a call
+    /// failing over to another endpoint and coming back later still honours it.
+    /// </summary>
+    public void PauseFor(TimeSpan delay)
+    {
+        long now = _time.GetUtcNow().UtcTicks;
+        long until = delay >= TimeSpan.FromDays(1) ? now + TimeSpan.TicksPerDay : now + delay.Ticks;
+        long seen = Volatile.Read(ref _pausedUntilTicks);
+        while (until > seen)
+        {
+            long previous = Interlocked.CompareExchange(ref _pausedUntilTicks, until, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
+    }
+
+    /// <summary>How much of the wait this endpoint asked for (<see cref="PauseFor"/>) is left; zero when none.</summary>
+    public TimeSpan PauseLeft
+    {
+        get
+        {
+            long left = Volatile.Read(ref _pausedUntilTicks) - _time.GetUtcNow().UtcTicks;
+            return left > 0 ? TimeSpan.FromTicks(left) : TimeSpan.Zero;
+        }
+    }
+
     public EndpointHealth Snapshot()
     {
         (int attempts, int failures, string? lastError, DateTimeOffset? lastFailureAt) = _health.Read();
@@ -139,6 +171,13 @@ internal sealed class Endpoint
     private void Record(Exception? exception, HttpResponseMessage? response)
     {
         bool failed = RetryClassifier.IsEndpointFailure(exception, response);
+        if (!failed && exception is not null)
+        {
+            // Like the breaker: an exception that is not the endpoint's fault (the caller gave up, a bad request of ours)
+            // counts neither way.
+            return;
+        }
+
         _health.Record(!failed, failed ? RetryClassifier.Describe(exception, response) : null);
     }
 

@@ -14,7 +14,7 @@ internal static class RetryClassifier
     {
         null => response is not null && IsRetryableStatus(response.StatusCode),
         SdkTimeoutException timeout => timeout.Kind != TimeoutKind.Total,
-        TransportException or StreamInterruptedException or HttpRequestException or IOException => true,
+        TransportException or StreamInterruptedException or HttpRequestException or IOException or System.Net.Sockets.SocketException => true,
         _ => false,
     };
 

@@ -24,7 +24,7 @@ internal static class RetryPolicy
                 Delay = retry.BaseDelay,
                 MaxDelay = retry.MaxDelay,
                 ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome, args.AttemptNumber, Call(args.Context), retry, time, endpoints)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(Delay(Call(args.Context), endpoints)),
+                DelayGenerator = static args => new ValueTask<TimeSpan?>(Delay(Call(args.Context))),
                 OnRetry = static args =>
                 {
                     CallAttempts call = Call(args.Context);
@@ -54,6 +54,7 @@ internal static class RetryPolicy
             return false;
         }
 
+        TimeSpan? asked = null;
         if (outcome.Exception is { } exception)
         {
             if (!RetryClassifier.IsRetryableException(exception) || (!call.SafeToRepeat && !RetryClassifier.WasNotSent(exception)))
@@ -74,41 +75,45 @@ internal static class RetryPolicy
                 return false;
             }
 
-            // A wait longer than the policy allows, or than the time left, ends retrying now: the error carries RetryAfter.
-            if (ServerDelay.Read(response, time) is { } delay)
-            {
-                TimeSpan remaining = call.Scope.Remaining;
-                if (delay > options.MaxDelay || (remaining != Timeout.InfiniteTimeSpan && delay >= remaining))
-                {
-                    return false;
-                }
-
-                call.ServerDelay = delay;
-            }
+            asked = ServerDelay.Read(response, time);
         }
         else
         {
             return false;
         }
 
-        // Failover: the next attempt starts from the endpoint after the one that failed.
-        if (call.Endpoint is { } failed && endpoints.All.Length > 1)
+        // Failover: the next attempt starts from the endpoint after the one that failed. A server's Retry-After is about
+        // the endpoint that sent it: it is remembered there, and another endpoint is tried without waiting for it.
+        Endpoint? failed = call.Endpoint;
+        if (failed is not null && asked is { } pause)
+        {
+            failed.PauseFor(pause);
+        }
+
+        if (failed is not null && endpoints.All.Length > 1)
         {
             call.Preferred = (failed.Index + 1) % endpoints.All.Length;
+            if (endpoints.Choose(call.Preferred) is { } next && next != failed)
+            {
+                asked = next.PauseLeft;
+            }
+        }
+
+        // A wait longer than the policy allows, or than the time left, ends retrying now: the error carries RetryAfter.
+        if (asked is { } delay)
+        {
+            TimeSpan remaining = call.Scope.Remaining;
+            if (delay > options.MaxDelay || (remaining != Timeout.InfiniteTimeSpan && delay >= remaining))
+            {
+                return false;
+            }
+
+            call.ServerDelay = delay;
         }
 
         return true;
     }
 
-    private static TimeSpan? Delay(CallAttempts call, EndpointSet endpoints)
-    {
-        if (call.ServerDelay is { } server)
-        {
-            return server;
-        }
-
-        // Moving to another endpoint needs no back-off: that endpoint has not failed.
-        Endpoint? next = endpoints.Choose(call.Preferred);
-        return next is not null && call.Endpoint is not null && next != call.Endpoint ? TimeSpan.Zero : null;
-    }
+    /// <summary>The server's delay for the next attempt's endpoint (zero when it goes to another endpoint that asked for none), else Polly's back-off.</summary>
+    private static TimeSpan? Delay(CallAttempts call) => call.ServerDelay;
 }

@@ -6,6 +6,14 @@ namespace Sdk;
 /// <summary>Reads how long a server asks the client to wait: <c>retry-after-ms</c>, then <c>Retry-After</c> (seconds or an HTTP date).</summary>
 internal static class ServerDelay
 {
+    // RFC 9110 5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms a recipient must still accept.
+    private static readonly string[] HttpDateFormats =
+    [
+        "r",
+        "dddd, dd'-'MMM'-'yy HH':'mm':'ss 'GMT'",
+        "ddd MMM d HH':'mm':'ss yyyy",
+    ];
+
     public static TimeSpan? Read(HttpResponseMessage response, TimeProvider time)
     {
         HttpHeadersNonValidated headers = response.Headers.NonValidated;
@@ -27,7 +35,7 @@ internal static class ServerDelay
             return seconds < TimeSpan.MaxValue.TotalSeconds / 2 ? TimeSpan.FromSeconds(seconds) : TimeSpan.MaxValue / 2;
         }
 
-        if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out DateTimeOffset date))
+        if (DateTimeOffset.TryParseExact(value, HttpDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AllowInnerWhite, out DateTimeOffset date))
         {
             TimeSpan wait = date - time.GetUtcNow();
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;

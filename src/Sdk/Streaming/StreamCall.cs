@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Serialization.Metadata;
@@ -319,7 +320,7 @@ internal sealed partial class StreamCall<T> : IAsyncDisposable
             { EventIndex = _connection?.Decoder?.EventCount };
         }
 
-        if (exception is IOException or HttpRequestException or OperationCanceledException)
+        if (exception is IOException or HttpRequestException or SocketException or OperationCanceledException)
         {
             return new StreamInterruptedException(
                 StreamInterruptionReason.ConnectionLost,
