@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Polly;
@@ -61,6 +62,11 @@ public sealed partial class SdkClient
                 break;
             }
 
+            if (call.Endpoint is { } previous && previous != endpoint)
+            {
+                RecordFailover(call, previous, endpoint);
+            }
+
             call.Endpoint = endpoint;
             Outcome<object> outcome = await endpoint.ExecuteAsync(static (_, call) => call.Client.SendAttemptAsync(call), context, call).ConfigureAwait(false);
             if (outcome.Exception is not BrokenCircuitException broken)
@@ -88,6 +94,17 @@ public sealed partial class SdkClient
             retryAfter,
             $"{call.Request} was not sent: the circuit of {(_endpoints.All.Length == 1 ? "the endpoint" : "every endpoint")} is open.",
             refused));
+    }
+
+    private static void RecordFailover(CallAttempts call, Endpoint from, Endpoint to)
+    {
+        SdkDiagnostics.Failovers.Add(1, new KeyValuePair<string, object?>("endpoint", to.Prefix), new KeyValuePair<string, object?>("from", from.Prefix));
+        SdkDiagnostics.AddEvent(call.Activity, SdkDiagnostics.FailoverEvent, new ActivityTagsCollection
+        {
+            ["from"] = from.Prefix,
+            ["to"] = to.Prefix,
+            ["attempt"] = call.Attempts + 1,
+        });
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -26,7 +26,9 @@ internal static class SdkDiagnostics
 
     public static readonly Counter<long> Retries = Meter.CreateCounter<long>("sdk.client.retries", "{retry}", "Attempts made again after a failed attempt (tags: endpoint, reason).");
 
-    public static readonly Counter<long> Resumes = Meter.CreateCounter<long>("sdk.client.stream.resumes", "{resume}", "Reconnects of a stream that broke after delivering items (tags: endpoint, outcome).");
+    public static readonly Counter<long> Resumes = Meter.CreateCounter<long>("sdk.client.stream.resumes", "{resume}", "Reconnect attempts of a stream that broke after delivering items (tag: endpoint, the one that broke).");
+
+    public static readonly Counter<long> Failovers = Meter.CreateCounter<long>("sdk.client.failovers", "{failover}", "Attempts sent to another endpoint than the call's previous attempt (tags: endpoint, the one it went to; from).");
 
     public static readonly Counter<long> CircuitTransitions = Meter.CreateCounter<long>("sdk.client.circuit.transitions", "{transition}", "Circuit state changes of an endpoint (tags: endpoint, state).");
 

@@ -41,6 +41,29 @@ public sealed class ResilienceTelemetryTests
     }
 
     [Fact]
+    public async Task SendAsync_FailsOverToTheFallback_RecordsAFailoverEventAndCount()
+    {
+        var time = new ManualTimeProvider();
+        await using ChaosServer primary = await ChaosServer.StartAsync();
+        await using ChaosServer fallback = await ChaosServer.StartAsync();
+        primary.Unary("r", ChaosReply.Status(503));
+        fallback.Unary("r", ChaosReply.Ok());
+        using ChaosTelemetry telemetry = ChaosTelemetry.Start(primary.BaseAddress, fallback.BaseAddress);
+        await using SdkClient client = SdkClient.Create(ChaosClient.Options(primary.BaseAddress, time, o => o.FallbackAddresses.Add(fallback.BaseAddress)));
+
+        await time.WithoutBackoffAsync(client.SendAsync(ApiRequest.Get("r"), TestJson.Default.Item));
+
+        ActivityEvent failover = Assert.Single(telemetry.Events("sdk.failover"));
+        Assert.Equal(primary.BaseAddress.AbsoluteUri, Tag(failover, "from"));
+        Assert.Equal(fallback.BaseAddress.AbsoluteUri, Tag(failover, "to"));
+        Assert.Equal(2, Convert.ToInt32(Tag(failover, "attempt"), System.Globalization.CultureInfo.InvariantCulture));
+        ChaosMeasurement counted = Assert.Single(telemetry.Measurements("sdk.client.failovers"));
+        Assert.Equal(1, counted.Value);
+        Assert.Equal(fallback.BaseAddress.AbsoluteUri, counted.Tag("endpoint"));
+        Assert.Equal(primary.BaseAddress.AbsoluteUri, counted.Tag("from"));
+    }
+
+    [Fact]
     public async Task SendAsync_Retried_CountsEachRetryWithEndpointAndReason()
     {
         var time = new ManualTimeProvider();
