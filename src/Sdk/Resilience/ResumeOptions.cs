@@ -15,8 +15,9 @@ public sealed class ResumeOptions
     public int MaxAttempts { get; set; } = ClientDefaults.MaxResumeAttempts;
 
     /// <summary>
-    /// The median delay before a second, third… attempt in a row. The first reconnect after a break waits only for the
-    /// server's SSE <c>retry:</c> interval, if it sent one (capped by <see cref="MaxServerRetryInterval"/>).
+    /// The scale of the back-off between resume attempts in a row: the k-th attempt after the first waits a random time
+    /// between <c>BaseDelay × 2^(k-1)</c> and twice that, capped at <see cref="MaxDelay"/>. The first reconnect after a break
+    /// waits only for the server's SSE <c>retry:</c> interval, if it sent one (capped by <see cref="MaxServerRetryInterval"/>).
     /// </summary>
     /// <value>0.5 seconds.</value>
     public TimeSpan BaseDelay { get; set; } = ClientDefaults.ResumeBaseDelay;

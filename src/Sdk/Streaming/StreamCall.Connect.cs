@@ -161,14 +161,20 @@ internal sealed partial class StreamCall<T>
         ResumeOptions options = Client.Options.Resume;
         ApiRequest next = _request;
         string? lastEventId = null;
-        if (!IsResumable(failure) || !TryPrepareResume(broken, out next, out lastEventId))
+        bool resume = IsResumable(failure) && TryPrepareResume(broken, out next, out lastEventId);
+        if (resume || RetryClassifier.IsEndpointFailure(failure, null))
+        {
+            // The connection counted as a success when it opened; its break (or stall) counts as a failure of its endpoint,
+            // whether or not the stream can resume. The caller's cancellation or a body we could not decode does not.
+            await broken.Endpoint.RecordLateFailureAsync(failure, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (!resume)
         {
             await CloseAsync().ConfigureAwait(false);
             Throw(failure, original);
         }
 
-        // The connection counted as a success when it opened; its break counts as a failure of its endpoint.
-        await broken.Endpoint.RecordLateFailureAsync(failure, CancellationToken.None).ConfigureAwait(false);
         TimeSpan? serverInterval = broken.Decoder is SseDecoder<T> sse && sse.ReconnectionInterval != Timeout.InfiniteTimeSpan ? sse.ReconnectionInterval : null;
         await broken.DisposeAsync().ConfigureAwait(false);
 
@@ -235,7 +241,7 @@ internal sealed partial class StreamCall<T>
         next = _request;
         if (_streamOptions?.Resume is StreamResumeStrategy<T> strategy)
         {
-            if (Delivered == 0 || strategy.NextRequest(Current!, _request) is not { } request)
+            if (Delivered == 0 || strategy.NextRequest(Current!, _request.Clone()) is not { } request)
             {
                 return false;
             }

@@ -22,14 +22,19 @@ public abstract class StreamResumeStrategy
 /// <example>
 /// <code>
 /// var resume = new StreamResumeStrategy&lt;Tick&gt;(
-///     (last, original) =&gt; ApiRequest.Get("ticks").WithQuery("after", last.Sequence.ToString(CultureInfo.InvariantCulture)),
+///     (last, original) =&gt; original.SetQuery("after", last.Sequence.ToString(CultureInfo.InvariantCulture)),
 ///     tick =&gt; tick.Sequence.ToString(CultureInfo.InvariantCulture));
 /// </code>
 /// </example>
 public sealed class StreamResumeStrategy<T> : StreamResumeStrategy
 {
     /// <summary>Creates the strategy.</summary>
-    /// <param name="nextRequest">Builds the request that continues after the last delivered item (given with the original request); <see langword="null"/> ends the stream with <see cref="StreamInterruptedException"/>.</param>
+    /// <param name="nextRequest">
+    /// Builds the request that continues after the last delivered item. Its second argument is a fresh copy of the
+    /// stream's original request on every call, so it can be changed and returned (for example with
+    /// <see cref="ApiRequest.SetQuery"/>) without touching your request. <see langword="null"/> ends the stream with
+    /// <see cref="StreamInterruptedException"/>.
+    /// </param>
     /// <param name="itemKey">A unique key of an item, to drop items delivered before; <see langword="null"/> trusts the server not to repeat any.</param>
     public StreamResumeStrategy(Func<T, ApiRequest, ApiRequest?> nextRequest, Func<T, string?>? itemKey = null)
     {
@@ -38,7 +43,7 @@ public sealed class StreamResumeStrategy<T> : StreamResumeStrategy
         ItemKey = itemKey;
     }
 
-    /// <summary>Builds the request that continues after the last delivered item.</summary>
+    /// <summary>Builds the request that continues after the last delivered item, from a copy of the original request.</summary>
     public Func<T, ApiRequest, ApiRequest?> NextRequest { get; }
 
     /// <summary>A unique key of an item, for dropping repeats, or <see langword="null"/>.</summary>

@@ -9,8 +9,10 @@ namespace Sdk.Tests.Infrastructure;
 /// <c>id: k</c> + <c>data: {"id":k,"text":"event k"}</c> (an <see cref="Item"/>), then <c>data: [DONE]</c>. A request with
 /// <c>Last-Event-ID: k</c> continues at event k + 1. Faults, each counted per connection (per streaming response):
 /// drop the connection after K events (ended short of its declared length, so every byte written arrives first), stall after K events, garbage after K events, no ids, a <c>retry:</c> field, 204 on
-/// a resume, and a prelude of plain replies (a 503, a reset) for the first requests. Deterministic: a drop never loses a byte
-/// written before it (see <see cref="DropGate"/> to hold a drop until the client has read them).
+/// a resume, a server that replays events already sent (<see cref="ReplayOnResume"/>), a cursor in the query instead of
+/// <c>Last-Event-ID</c> (<see cref="CursorParameter"/>), and a prelude of plain replies (a 503, a reset) for the first requests.
+/// Deterministic: a drop never loses a byte written before it (see <see cref="DropGate"/> to hold a drop until the client has
+/// read them).
 /// </summary>
 public sealed class ChaosSse : ChaosEndpoint
 {
@@ -22,10 +24,10 @@ public sealed class ChaosSse : ChaosEndpoint
     /// <summary>How many events the stream has.</summary>
     public int Events { get; init; } = 10;
 
-    /// <summary>Drop (abort) every connection after it wrote this many events; <see langword="null"/>: never.</summary>
+    /// <summary>Drop (abort) every connection after it wrote this many events (0: right after the headers and <c>retry:</c>, before any event); <see langword="null"/>: never.</summary>
     public int? DropEvery { get; init; }
 
-    /// <summary>Per connection (1-based): after how many events it drops, or <see langword="null"/> for never. Wins over <see cref="DropEvery"/>; lets a benchmark vary drops with its own seeded random.</summary>
+    /// <summary>Per connection (1-based): after how many events it drops (0: before any), or <see langword="null"/> for never. Wins over <see cref="DropEvery"/>; lets a benchmark vary drops with its own seeded random.</summary>
     public Func<int, int?>? DropPlan { get; init; }
 
     /// <summary>When set, a drop waits for this task (after flushing) before aborting: a test opens it once it read the events.</summary>
@@ -57,6 +59,12 @@ public sealed class ChaosSse : ChaosEndpoint
 
     /// <summary>Whether <c>data: [DONE]</c> follows the last event.</summary>
     public bool SendDone { get; init; } = true;
+
+    /// <summary>A resume (by <c>Last-Event-ID</c> or <see cref="CursorParameter"/>) starts this many events before the one asked for: a server that sends events again.</summary>
+    public int ReplayOnResume { get; init; }
+
+    /// <summary>A query parameter (for example <c>after</c>) that, like <c>Last-Event-ID</c>, names the last event the client has; <see langword="null"/>: none.</summary>
+    public string? CursorParameter { get; init; }
 
     /// <summary>Plain replies for the first requests (request n gets Prelude[n-1]); streaming starts after them.</summary>
     public IReadOnlyList<ChaosReply> Prelude { get; init; } = [];
@@ -96,8 +104,13 @@ public sealed class ChaosSse : ChaosEndpoint
 
             if (int.TryParse(lastId, NumberStyles.None, CultureInfo.InvariantCulture, out int last))
             {
-                first = last + 1;
+                first = Math.Max(1, last + 1 - ReplayOnResume);
             }
+        }
+        else if (CursorParameter is { } cursor &&
+            int.TryParse(context.Request.Query[cursor].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out int after))
+        {
+            first = Math.Max(1, after + 1 - ReplayOnResume);
         }
 
         int? dropAfter = DropPlan is { } plan ? plan(connection) : DropEvery;
@@ -118,6 +131,12 @@ public sealed class ChaosSse : ChaosEndpoint
         if (RetryMilliseconds is { } retry)
         {
             await WriteAsync(body, string.Create(CultureInfo.InvariantCulture, $"retry: {retry}\n\n"), context);
+        }
+
+        if (dropAfter == 0)
+        {
+            await DropAsync(context, connection, stopping);
+            return;
         }
 
         int sent = 0;
@@ -146,18 +165,7 @@ public sealed class ChaosSse : ChaosEndpoint
 
             if (dropAfter == sent)
             {
-                await body.FlushAsync(context.RequestAborted);
-                if (DropGate is { } gate && !await WaitAsync(gate(connection), context, stopping))
-                {
-                    return;
-                }
-
-                Interlocked.Increment(ref _drops);
-                if (DropWithReset)
-                {
-                    context.Abort();
-                }
-
+                await DropAsync(context, connection, stopping);
                 return;
             }
 
@@ -175,6 +183,22 @@ public sealed class ChaosSse : ChaosEndpoint
         }
 
         await body.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>Flushes what was written, waits for the <see cref="DropGate"/> if any, then drops the connection.</summary>
+    private async Task DropAsync(HttpContext context, int connection, CancellationToken stopping)
+    {
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        if (DropGate is { } gate && !await WaitAsync(gate(connection), context, stopping))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _drops);
+        if (DropWithReset)
+        {
+            context.Abort();
+        }
     }
 
     private static async Task WriteAsync(Stream body, string text, HttpContext context)
