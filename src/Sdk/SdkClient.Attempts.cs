@@ -14,6 +14,7 @@ public sealed partial class SdkClient
     /// attempt's result (an <see cref="HttpResponseMessage"/>, or what <see cref="CallAttempts.OnSuccess"/> made of it);
     /// throws the SDK's exception for a failure that was not, or no longer, retried.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<object> SendWithRetriesAsync(CallAttempts call)
     {
         ResilienceContext context = ResilienceContextPool.Shared.Get(call.Scope.Token);

@@ -90,15 +90,23 @@ internal sealed class CallScope : IDisposable
     /// <summary>Starts a new attempt: a fresh attempt token and the attempt (to headers) limit, running from now.</summary>
     public void BeginAttempt(TimeSpan attemptTimeout)
     {
+        // Not linked to the call's source (a linked source costs three allocations per attempt): every way the call ends
+        // goes through CancelCall, which cancels the current attempt's source after the call's.
         CancellationTokenSource? previous;
+        var attempt = new CancellationTokenSource();
         lock (_lock)
         {
             previous = _attemptCts;
-            _attemptCts = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
+            _attemptCts = attempt;
             _attemptFired = -1;
         }
 
         previous?.Dispose();
+        if (_cts.IsCancellationRequested)
+        {
+            Cancel(attempt);
+        }
+
         EnterPhase(TimeoutKind.Attempt, attemptTimeout, waiting: true);
     }
 
@@ -245,6 +253,7 @@ internal sealed class CallScope : IDisposable
     private void OnTimer()
     {
         CancellationTokenSource? toCancel = null;
+        bool total = false;
         lock (_lock)
         {
             if (_disposed || _totalFired)
@@ -256,7 +265,7 @@ internal sealed class CallScope : IDisposable
             if (now >= _totalDeadline)
             {
                 _totalFired = true;
-                toCancel = _cts;
+                total = true;
             }
             else if (_phaseLimitTicks != long.MaxValue && _waiting && now - _waitStart >= _phaseLimitTicks)
             {
@@ -276,6 +285,10 @@ internal sealed class CallScope : IDisposable
         if (toCancel is not null)
         {
             Cancel(toCancel);
+        }
+        else if (total)
+        {
+            CancelCall();
         }
     }
 
@@ -306,7 +319,23 @@ internal sealed class CallScope : IDisposable
     }
 
     /// <summary>Cancels the call's token; harmless when the call already finished and disposed it.</summary>
-    private void SafeCancel() => Cancel(_cts);
+    private void SafeCancel() => CancelCall();
+
+    /// <summary>Cancels the call's token, then the current attempt's (a new attempt started meanwhile cancels itself).</summary>
+    private void CancelCall()
+    {
+        Cancel(_cts);
+        CancellationTokenSource? attempt;
+        lock (_lock)
+        {
+            attempt = _attemptCts;
+        }
+
+        if (attempt is not null)
+        {
+            Cancel(attempt);
+        }
+    }
 
     private static void Cancel(CancellationTokenSource source)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -78,11 +79,27 @@ internal sealed class Endpoint
     };
 
     /// <summary>Runs one attempt through the circuit breaker (a <see cref="BrokenCircuitException"/> outcome when it refuses) and records its outcome.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Outcome<T>> ExecuteAsync<T, TState>(Func<ResilienceContext, TState, ValueTask<Outcome<T>>> attempt, ResilienceContext context, TState state)
     {
-        Outcome<T> outcome = _breaker is null
-            ? await attempt(context, state).ConfigureAwait(false)
-            : await _breaker.ExecuteOutcomeAsync(attempt, context, state).ConfigureAwait(false);
+        Outcome<T> outcome;
+        if (_breaker is null)
+        {
+            outcome = await attempt(context, state).ConfigureAwait(false);
+        }
+        else if (_state.CircuitState == CircuitState.Closed)
+        {
+            // A closed circuit lets every attempt through, so the attempt runs on its own and its outcome is then handed to
+            // the breaker by a callback that completes at once: Polly's async machinery never suspends on the common path.
+            // An open or half-open circuit (which must admit exactly one probe) wraps the attempt itself.
+            outcome = await attempt(context, state).ConfigureAwait(false);
+            await _breaker.ExecuteOutcomeAsync(static (_, o) => new ValueTask<Outcome<T>>(o), context, outcome).ConfigureAwait(false);
+        }
+        else
+        {
+            outcome = await _breaker.ExecuteOutcomeAsync(attempt, context, state).ConfigureAwait(false);
+        }
+
         if (outcome.Exception is not BrokenCircuitException)
         {
             Record(outcome.Exception, outcome.Result as HttpResponseMessage ?? (outcome.Result as IHasResponse)?.Response);
