@@ -29,7 +29,9 @@ public sealed class IdempotencyTests
 
         Assert.Equal(3, script.Log.Count);
         string? key = script.Log[1].Header("Idempotency-Key");
-        Assert.True(Guid.TryParse(key, out _), $"key '{key}'");
+        Assert.True(Guid.TryParse(key, out Guid parsed), $"key '{key}'");
+        Assert.Equal(4, parsed.Version);
+        Assert.Equal(0b10, parsed.Variant >> 2); // RFC 9562 variant: 10xx
         Assert.All(script.Log.Requests, r => Assert.Equal(key, r.Header("Idempotency-Key")));
     }
 
