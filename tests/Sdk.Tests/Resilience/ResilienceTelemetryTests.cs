@@ -82,6 +82,29 @@ public sealed class ResilienceTelemetryTests
     }
 
     [Fact]
+    public async Task StreamAsync_ResumedTwice_RecordsAResumeEventAndCountPerReconnect()
+    {
+        var time = new ManualTimeProvider();
+        await using ChaosServer server = await ChaosServer.StartAsync();
+        ChaosSse sse = server.Sse("events", new ChaosSse { Events = 9, DropEvery = 3 });
+        using ChaosTelemetry telemetry = ChaosTelemetry.Start(server.BaseAddress);
+        await using SdkClient client = ChaosClient.Create(server, time);
+
+        List<int> ids = await StreamResumeSupport.ReadIdsAsync(client.StreamAsync(ApiRequest.Get("events"), TestJson.Default.Item));
+
+        Assert.Equal(StreamResumeSupport.Ids(9), ids);
+        Assert.Equal(3, sse.Drops); // the third drop comes after event 9, before [DONE]
+        ActivityEvent[] resumes = [.. Assert.Single(telemetry.Calls).Events.Where(e => e.Name == "sdk.stream.resume")];
+        Assert.Equal(3, resumes.Length);
+        Assert.Equal(["3", "6", "9"], resumes.Select(e => Tag(e, "last_event_id")));
+        Assert.Equal([3, 6, 9], resumes.Select(e => Convert.ToInt32(Tag(e, "items_delivered"), System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(resumes, e => Assert.Equal(1, Convert.ToInt32(Tag(e, "attempt"), System.Globalization.CultureInfo.InvariantCulture)));
+        IReadOnlyList<ChaosMeasurement> counted = telemetry.Measurements("sdk.client.stream.resumes");
+        Assert.Equal(3, counted.Sum(m => m.Value));
+        Assert.All(counted, m => Assert.Equal(server.BaseAddress.AbsoluteUri, m.Tag("endpoint")));
+    }
+
+    [Fact]
     public async Task SendAsync_NotRetried_RecordsNoRetry()
     {
         var time = new ManualTimeProvider();
