@@ -42,4 +42,8 @@ internal static class ClientDefaults
     public static readonly TimeSpan ResumeMaxDelay = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxServerRetryInterval = TimeSpan.FromSeconds(30);
     public const int ResumeDedupeWindow = 1024;
+
+    public static readonly TimeSpan PluginHookTimeout = TimeSpan.FromSeconds(5);
+    public const int PluginFailureThreshold = 5;
+    public static readonly TimeSpan PluginCoolDown = TimeSpan.FromSeconds(30);
 }

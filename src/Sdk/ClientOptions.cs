@@ -64,6 +64,10 @@ public sealed class ClientOptions
     /// <value><see langword="null"/>: no client-side limit.</value>
     public RateLimiter? RateLimiter { get; set; }
 
+    /// <summary>How plugins are isolated: the hook timeout, and the failures in a row that disable an optional plugin for a cool-down.</summary>
+    /// <value>See each property of <see cref="Sdk.Plugins.PluginOptions"/>.</value>
+    public Sdk.Plugins.PluginOptions Plugins { get; set; } = new();
+
     /// <summary>Stream decoding limits and the terminal sentinel.</summary>
     /// <value>See each property of <see cref="StreamingOptions"/>.</value>
     public StreamingOptions Streaming { get; set; } = new();
@@ -101,6 +105,7 @@ public sealed class ClientOptions
             Retry = Retry?.Clone()!,
             CircuitBreaker = CircuitBreaker?.Clone()!,
             Resume = Resume?.Clone()!,
+            Plugins = Plugins?.Clone()!,
             RateLimiter = RateLimiter,
             Timeouts = Timeouts?.Clone()!,
             Streaming = Streaming?.Clone()!,

@@ -64,6 +64,7 @@ internal static class ClientOptionsValidator
         ValidateRetry(options.Retry, errors);
         ValidateCircuitBreaker(options.CircuitBreaker, errors);
         ValidateResume(options.Resume, errors);
+        ValidatePlugins(options.Plugins, errors);
         ValidateStreaming(options.Streaming, errors);
         ValidateConnections(options.Connections, errors);
 
@@ -191,6 +192,26 @@ internal static class ClientOptionsValidator
         if (resume.DedupeWindow < 1)
         {
             errors.Add("Resume.DedupeWindow must be at least 1.");
+        }
+    }
+
+    private static void ValidatePlugins(Sdk.Plugins.PluginOptions? plugins, List<string> errors)
+    {
+        if (plugins is null)
+        {
+            errors.Add("Plugins is required.");
+            return;
+        }
+
+        CheckTimeout(plugins.HookTimeout, "Plugins.HookTimeout", errors);
+        if (plugins.FailureThreshold < 1)
+        {
+            errors.Add("Plugins.FailureThreshold must be at least 1.");
+        }
+
+        if (plugins.CoolDown < TimeSpan.Zero)
+        {
+            errors.Add("Plugins.CoolDown must not be negative.");
         }
     }
 

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Polly;
 using Polly.CircuitBreaker;
+using Sdk.Plugins;
 
 namespace Sdk;
 
@@ -17,6 +18,11 @@ public sealed partial class SdkClient
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<object> SendWithRetriesAsync(CallAttempts call)
     {
+        if (call.Attempts == 0 && call.Plugins.CallRequests.Length > 0)
+        {
+            await RunCallHooksAsync(call).ConfigureAwait(false);
+        }
+
         ResilienceContext context = ResilienceContextPool.Shared.Get(call.Scope.Token);
         Outcome<object> outcome;
         try
@@ -108,24 +114,84 @@ public sealed partial class SdkClient
         });
     }
 
+    /// <summary>Runs the call-scope request hooks, once, before the first attempt.</summary>
+    private static async ValueTask RunCallHooksAsync(CallAttempts call)
+    {
+        try
+        {
+            await HookRunner.RunAsync(call.Plugins.CallRequests, HookKind.Request, new RequestHookCall(call, null), call.Scope.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (call.Scope.TranslateCancellation(ex, call.Request.ToString()) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Outcome<object>> SendAttemptAsync(CallAttempts call)
     {
         ApiRequest request = call.Request;
         HttpRequestMessage message = _requests.Create(request, call.Accept, call.Endpoint!, call.Attempts++, call.IdempotencyKey, call.ExtraHeader);
+        PluginSnapshot plugins = call.Plugins;
+        if (!plugins.IsEmpty)
+        {
+            call.CallHeaders?.ApplyTo(message);
+            if (plugins.AttemptRequests.Length > 0 && call.ShortCircuit is null)
+            {
+                try
+                {
+                    await HookRunner.RunAsync(plugins.AttemptRequests, HookKind.Request, new RequestHookCall(call, message), call.Scope.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    message.Dispose();
+                    return Outcome.FromException<object>(TranslateSendFailure(ex, request, call.Scope) ?? ex);
+                }
+            }
+        }
+
         call.Scope.BeginAttempt(request.AttemptTimeout ?? _options.Timeouts.Attempt);
         HttpResponseMessage response;
-        try
+        if (call.ShortCircuit is { } answered)
         {
-            response = await _transport.SendAsync(message, call.Scope.AttemptToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
+            // A request hook answered (a cache): nothing is sent.
+            call.ShortCircuit = null;
             message.Dispose();
-            return Outcome.FromException<object>(TranslateSendFailure(ex, request, call.Scope) ?? ex);
+            response = answered;
+        }
+        else
+        {
+            try
+            {
+                response = await _transport.SendAsync(message, call.Scope.AttemptToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                message.Dispose();
+                return Outcome.FromException<object>(TranslateSendFailure(ex, request, call.Scope) ?? ex);
+            }
         }
 
         call.Scope.ExitPhase();
+        if (plugins.Responses.Length > 0)
+        {
+            call.CurrentResponse = response;
+            try
+            {
+                await HookRunner.RunAsync(plugins.Responses, HookKind.Response, new ResponseHookCall(call), call.Scope.Token).ConfigureAwait(false);
+                response = call.CurrentResponse;
+            }
+            catch (Exception ex)
+            {
+                call.CurrentResponse.Dispose();
+                return Outcome.FromException<object>(TranslateSendFailure(ex, request, call.Scope) ?? ex);
+            }
+            finally
+            {
+                call.CurrentResponse = null;
+            }
+        }
+
         return call.OnSuccess is { } onSuccess && response.IsSuccessStatusCode
             ? await onSuccess(response, call).ConfigureAwait(false)
             : Outcome.FromResult<object>(response);

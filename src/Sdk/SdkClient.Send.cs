@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
+using Sdk.Plugins;
 
 namespace Sdk;
 
@@ -70,25 +71,50 @@ public sealed partial class SdkClient
     {
         using CallScope scope = CreateScope(request.Timeout ?? _options.Timeouts.Total, cancellationToken);
         using Activity? activity = SdkDiagnostics.StartCall(request, stream: false);
-        using RateLimitLease? permit = await AcquirePermitAsync(request, scope).ConfigureAwait(false);
-        var call = new CallAttempts(this, request, JsonAccept, scope, activity);
-        var response = (HttpResponseMessage)await SendWithRetriesAsync(call).ConfigureAwait(false);
+        var call = new CallAttempts(this, request, JsonAccept, scope, activity) { Plugins = Plugins.Enter() };
         try
         {
-            if (!response.IsSuccessStatusCode)
+            using RateLimitLease? permit = await AcquirePermitAsync(request, scope).ConfigureAwait(false);
+            var response = (HttpResponseMessage)await SendWithRetriesAsync(call).ConfigureAwait(false);
+            try
             {
-                throw await ApiErrors.FromResponseAsync(this, response, request, scope).ConfigureAwait(false);
-            }
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw await ApiErrors.FromResponseAsync(this, response, request, scope).ConfigureAwait(false);
+                }
 
-            return await read(this, response, request, state, scope).ConfigureAwait(false);
+                return await read(this, response, request, state, scope).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (TranslateBodyFailure(ex, request, scope) is { } translated)
+            {
+                throw translated;
+            }
+            finally
+            {
+                response.Dispose();
+            }
         }
-        catch (Exception ex) when (TranslateBodyFailure(ex, request, scope) is { } translated)
+        catch (Exception ex) when (call.Plugins.Errors.Length > 0)
         {
-            throw translated;
+            await ReportErrorAsync(call, ex).ConfigureAwait(false);
+            throw;
         }
         finally
         {
-            response.Dispose();
+            call.Plugins.Exit();
+        }
+    }
+
+    /// <summary>Runs the error hooks with the exception a call ends with; their own failures are counted, never thrown.</summary>
+    internal static async ValueTask ReportErrorAsync(CallAttempts call, Exception exception)
+    {
+        try
+        {
+            await HookRunner.RunAsync(call.Plugins.Errors, HookKind.Error, new ErrorHookCall(call, exception), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (PluginException)
+        {
+            // A required plugin's error hook failed: the caller still gets the call's own exception.
         }
     }
 

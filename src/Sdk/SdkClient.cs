@@ -1,4 +1,5 @@
 using Polly;
+using Sdk.Plugins;
 using Sdk.Transport;
 
 namespace Sdk;
@@ -19,9 +20,15 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private int _disposed;
 
-    internal SdkClient(ClientOptions options, SdkTransport transport, bool disposeTransport)
+    internal SdkClient(ClientOptions options, SdkTransport transport, bool disposeTransport, IReadOnlyList<ISdkPlugin>? plugins = null)
     {
         _options = options;
+        Plugins = new PluginRegistry(options.Plugins, options.TimeProvider);
+        if (plugins is { Count: > 0 })
+        {
+            Plugins.Initialize(plugins);
+        }
+
         _transport = transport;
         _disposeTransport = disposeTransport;
         _endpoints = new EndpointSet(options);
@@ -29,6 +36,9 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
         _retry = RetryPolicy.Build(options, _endpoints);
         RequestIdHeaders = [.. options.RequestIdHeaders];
     }
+
+    /// <summary>The client's plugins: look one up, watch their lifecycle events, add, remove or replace them at run time.</summary>
+    public PluginRegistry Plugins { get; }
 
     /// <summary>The base address every request path is relative to.</summary>
     public Uri BaseAddress => _requests.BaseAddress;
@@ -77,6 +87,7 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
         {
             _lifetime.Cancel();
             _endpoints.Events.Complete();
+            await Plugins.StopAllAsync().ConfigureAwait(false);
             if (_disposeTransport)
             {
                 await _transport.DisposeAsync().ConfigureAwait(false);
@@ -94,6 +105,12 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
         {
             _lifetime.Cancel();
             _endpoints.Events.Complete();
+            ValueTask stopped = Plugins.StopAllAsync();
+            if (!stopped.IsCompletedSuccessfully)
+            {
+                stopped.AsTask().GetAwaiter().GetResult();
+            }
+
             if (_disposeTransport)
             {
                 ValueTask pending = _transport.DisposeAsync();

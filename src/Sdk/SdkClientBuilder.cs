@@ -1,3 +1,4 @@
+using Sdk.Plugins;
 using Sdk.Transport;
 
 namespace Sdk;
@@ -10,6 +11,7 @@ public sealed class SdkClientBuilder
 {
     private readonly ClientOptions _options;
     private readonly List<Action<SocketsHttpHandler>> _handlerConfigurations = [];
+    private readonly List<ISdkPlugin> _plugins = [];
     private SdkTransport? _transport;
     private bool _disposeTransport;
     private bool _built;
@@ -47,9 +49,58 @@ public sealed class SdkClientBuilder
         return this;
     }
 
+    /// <summary>Adds a plugin. Plugins run in dependency order, then as their manifests ask (<see cref="PluginManifest.Before"/>, <see cref="PluginManifest.After"/>, <see cref="PluginManifest.Order"/>), then in the order they were added.</summary>
+    /// <param name="plugin">The plugin.</param>
+    /// <returns>This builder.</returns>
+    public SdkClientBuilder AddPlugin(ISdkPlugin plugin)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        ThrowIfBuilt();
+        _plugins.Add(plugin);
+        return this;
+    }
+
+    /// <summary>Adds a request hook as an anonymous, required plugin (its failure fails the call, like any code of yours on the call path).</summary>
+    /// <param name="hook">The hook.</param>
+    /// <param name="scope">Once per call (the default) or before each attempt.</param>
+    /// <returns>This builder.</returns>
+    public SdkClientBuilder OnRequest(RequestHook hook, HookScope scope = HookScope.Call)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        return AddPlugin(new LambdaPlugin(NextLambdaId(), hooks => hooks.OnRequest(hook, scope)));
+    }
+
+    /// <summary>Adds a response hook as an anonymous, required plugin.</summary>
+    /// <param name="hook">The hook.</param>
+    /// <returns>This builder.</returns>
+    public SdkClientBuilder OnResponse(ResponseHook hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        return AddPlugin(new LambdaPlugin(NextLambdaId(), hooks => hooks.OnResponse(hook)));
+    }
+
+    /// <summary>Adds a stream-event hook as an anonymous, required plugin.</summary>
+    /// <param name="hook">The hook.</param>
+    /// <returns>This builder.</returns>
+    public SdkClientBuilder OnStreamEvent(StreamEventHook hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        return AddPlugin(new LambdaPlugin(NextLambdaId(), hooks => hooks.OnStreamEvent(hook)));
+    }
+
+    /// <summary>Adds an error hook as an anonymous, required plugin.</summary>
+    /// <param name="hook">The hook.</param>
+    /// <returns>This builder.</returns>
+    public SdkClientBuilder OnError(ErrorHook hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        return AddPlugin(new LambdaPlugin(NextLambdaId(), hooks => hooks.OnError(hook)));
+    }
+
     /// <summary>Validates the options (every problem in one message) and builds the client.</summary>
     /// <returns>The client; dispose it when done.</returns>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="PluginConfigurationException">The plugins do not fit together (every problem in one message).</exception>
     /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
     public SdkClient Build()
     {
@@ -60,11 +111,14 @@ public sealed class SdkClientBuilder
 
         if (_transport is not null)
         {
-            return new SdkClient(options, _transport, _disposeTransport);
+            return new SdkClient(options, _transport, _disposeTransport, _plugins);
         }
 
-        return new SdkClient(options, new HttpTransport(new ConnectionManager(options, _handlerConfigurations)), disposeTransport: true);
+        PluginOrder.Resolve([.. _plugins.Select(static p => p.Manifest)]); // fails before any connection is set up
+        return new SdkClient(options, new HttpTransport(new ConnectionManager(options, _handlerConfigurations)), disposeTransport: true, _plugins);
     }
+
+    private string NextLambdaId() => "hook-" + (_plugins.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private void ThrowIfBuilt()
     {

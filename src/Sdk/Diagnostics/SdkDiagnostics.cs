@@ -30,6 +30,12 @@ internal static class SdkDiagnostics
 
     public static readonly Counter<long> Failovers = Meter.CreateCounter<long>("sdk.client.failovers", "{failover}", "Attempts sent to another endpoint than the call's previous attempt (tags: endpoint, the one it went to; from).");
 
+    public static readonly Counter<long> PluginInvocations = Meter.CreateCounter<long>("sdk.plugin.invocations", "{invocation}", "Hook invocations that completed (tag: plugin).");
+
+    public static readonly Counter<long> PluginFailures = Meter.CreateCounter<long>("sdk.plugin.failures", "{failure}", "Hooks that threw or timed out (tags: plugin, hook).");
+
+    public static readonly Histogram<double> PluginDuration = Meter.CreateHistogram<double>("sdk.plugin.duration", "ms", "How long a hook took (tag: plugin).");
+
     public static readonly Counter<long> CircuitTransitions = Meter.CreateCounter<long>("sdk.client.circuit.transitions", "{transition}", "Circuit state changes of an endpoint (tags: endpoint, state).");
 
     /// <summary>Starts the activity of one call, or returns <see langword="null"/> when nobody listens.</summary>

@@ -26,6 +26,7 @@ internal sealed class CallScope : IDisposable
     private readonly CancellationTokenRegistration _registration2;
     private readonly CancellationTokenRegistration _lifetimeRegistration;
     private readonly long _totalDeadline;
+    private readonly long _started;
     private readonly TimeSpan _total;
     private CancellationTokenSource? _attemptCts;
     private ITimer? _timer;
@@ -43,7 +44,8 @@ internal sealed class CallScope : IDisposable
     {
         _time = time;
         _total = total;
-        _totalDeadline = ClientOptionsValidator.IsFinite(total) ? time.GetTimestamp() + ToTicks(total) : long.MaxValue;
+        _started = time.GetTimestamp();
+        _totalDeadline = ClientOptionsValidator.IsFinite(total) ? _started + ToTicks(total) : long.MaxValue;
         _caller1 = caller1;
         _caller2 = caller2;
         _lifetime = lifetime;
@@ -82,6 +84,9 @@ internal sealed class CallScope : IDisposable
 
     /// <summary>The caller token that fired (for the <see cref="OperationCanceledException"/> we rethrow).</summary>
     public CancellationToken CallerToken => _caller1.IsCancellationRequested ? _caller1 : _caller2;
+
+    /// <summary>How long the call has been running, on the client's clock.</summary>
+    public TimeSpan Elapsed => _time.GetElapsedTime(_started);
 
     /// <summary>How long is left before the total deadline, or <see cref="Timeout.InfiniteTimeSpan"/> when there is none.</summary>
     public TimeSpan Remaining =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Polly;
+using Sdk.Plugins;
 
 namespace Sdk;
 
@@ -10,6 +11,8 @@ namespace Sdk;
 /// </summary>
 internal sealed class CallAttempts
 {
+    private HookProperties? _properties;
+
     public static readonly ResiliencePropertyKey<CallAttempts> Key = new("Sdk.CallAttempts");
 
     public CallAttempts(SdkClient client, ApiRequest request, string accept, CallScope scope, Activity? activity)
@@ -88,6 +91,21 @@ internal sealed class CallAttempts
 
     /// <summary>The outcome of the attempt made before the retry pipeline started, handed to it as its first attempt.</summary>
     public Outcome<object>? Replay { get; set; }
+
+    /// <summary>The plugins the call started with (<see cref="PluginSnapshot.Empty"/> when the client has none).</summary>
+    public PluginSnapshot Plugins { get; set; } = PluginSnapshot.Empty;
+
+    /// <summary>The values the call's hooks share, created on first use.</summary>
+    public HookProperties Properties => _properties ??= new HookProperties();
+
+    /// <summary>Header changes made by call-scope request hooks, applied to every attempt.</summary>
+    public HookHeaderList? CallHeaders { get; set; }
+
+    /// <summary>A response a request hook answered with (the request is not sent).</summary>
+    public HttpResponseMessage? ShortCircuit { get; set; }
+
+    /// <summary>The attempt's response while response hooks run (one may replace it).</summary>
+    public HttpResponseMessage? CurrentResponse { get; set; }
 
     public Outcome<object>? TakeReplay()
     {

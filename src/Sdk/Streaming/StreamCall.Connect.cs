@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Runtime.ExceptionServices;
 using Polly;
+using Sdk.Plugins;
 
 namespace Sdk;
 
@@ -16,13 +17,19 @@ internal sealed partial class StreamCall<T>
         _activity = SdkDiagnostics.StartCall(_request, stream: true);
         try
         {
-            _permit = await Client.AcquirePermitAsync(_request, _scope).ConfigureAwait(false);
-            _settings = CreateSettings();
             _call = new CallAttempts(Client, _request, StreamAccept, _scope, _activity)
             {
                 OnSuccess = static (response, call) => ((StreamCall<T>)call.OnSuccessState!).ConnectAsync(response, call),
                 OnSuccessState = this,
+                Plugins = Client.Plugins.Enter(),
             };
+            if (_call.Plugins.StreamEvents.Length > 0)
+            {
+                _hookEvent = new StreamHookEvent(_call, typeof(T));
+            }
+
+            _settings = CreateSettings();
+            _permit = await Client.AcquirePermitAsync(_request, _scope).ConfigureAwait(false);
             await ConnectAsync().ConfigureAwait(false);
         }
         catch

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Serialization.Metadata;
+using Sdk.Plugins;
 using System.Threading.RateLimiting;
 
 namespace Sdk;
@@ -35,6 +36,9 @@ internal sealed partial class StreamCall<T> : IAsyncDisposable
     private bool _closed;
     private bool _connectionDelivered;
     private bool _resuming;
+    private StreamHookEvent? _hookEvent;
+    private long _eventIndex;
+    private bool _errorReported;
 
     public StreamCall(SdkClient client, ApiRequest request, JsonTypeInfo<T> itemType, StreamOptions? streamOptions, CancellationToken callToken)
     {
@@ -108,7 +112,7 @@ internal sealed partial class StreamCall<T> : IAsyncDisposable
         }
 
         bool has = next.Result;
-        if (has && decoder.Kind == DecodedKind.Item)
+        if (has && decoder.Kind == DecodedKind.Item && _hookEvent is null)
         {
             Deliver(decoder);
             return new ValueTask<bool>(true);
@@ -126,8 +130,17 @@ internal sealed partial class StreamCall<T> : IAsyncDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> OpenAndContinueAsync(bool skipUnknown)
     {
-        await OpenAsync().ConfigureAwait(false);
-        return await ContinuePendingAsync(skipUnknown).ConfigureAwait(false);
+        try
+        {
+            await OpenAsync().ConfigureAwait(false);
+            return await ContinuePendingAsync(skipUnknown).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_call is { Plugins.Errors.Length: > 0 } && !_errorReported)
+        {
+            _errorReported = true;
+            await SdkClient.ReportErrorAsync(_call, ex).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Delivers what a fresh connection holds: its first event, or the end of the stream.</summary>
@@ -142,12 +155,76 @@ internal sealed partial class StreamCall<T> : IAsyncDisposable
         }
 
         connection.HasPending = false;
-        return DeliverCurrent(connection.Decoder!, skipUnknown) ?? await ContinueAsync(connection.Decoder!.MoveNextAsync(), skipUnknown).ConfigureAwait(false);
+        bool? delivered = _hookEvent is null
+            ? DeliverCurrent(connection.Decoder!, skipUnknown)
+            : await DeliverThroughHooksAsync(connection.Decoder!, skipUnknown).ConfigureAwait(false);
+        return delivered ?? await ContinueAsync(connection.Decoder!.MoveNextAsync(), skipUnknown).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the stream-event hooks on the decoder's current event, then delivers it unless a hook dropped it.</summary>
+    private async ValueTask<bool?> DeliverThroughHooksAsync(StreamDecoder<T> decoder, bool skipUnknown)
+    {
+        StreamHookEvent hookEvent = _hookEvent!;
+        hookEvent.EventType = decoder.EventType;
+        hookEvent.EventId = decoder.Id;
+        hookEvent.Data = decoder.Raw;
+        hookEvent.Item = decoder.Kind == DecodedKind.Item ? decoder.Value : null;
+        hookEvent.ItemReplaced = false;
+        hookEvent.Dropped = false;
+        hookEvent.Index = _eventIndex++;
+        await HookRunner.RunAsync(_call!.Plugins.StreamEvents, HookKind.StreamEvent, new StreamEventHookCall(hookEvent), _scope!.Token).ConfigureAwait(false);
+        hookEvent.Data = default;
+        if (hookEvent.Dropped)
+        {
+            // Processed (a resume continues after it), but nobody downstream sees it.
+            if (decoder.Id is { } id)
+            {
+                _tracker.Record(id);
+            }
+
+            return null;
+        }
+
+        if (decoder.Kind == DecodedKind.Item && hookEvent.ItemReplaced)
+        {
+            if (hookEvent.Item is not T replacement)
+            {
+                if (decoder.Id is { } id)
+                {
+                    _tracker.Record(id);
+                }
+
+                return null; // replaced by nothing: dropped
+            }
+
+            Deliver(decoder, replacement);
+            return true;
+        }
+
+        return DeliverCurrent(decoder, skipUnknown);
     }
 
     /// <summary>Awaits <paramref name="next"/> under the wait clock and handles what it yields, until an item, an event (raw view) or the end.</summary>
+    private ValueTask<bool> ContinueAsync(ValueTask<bool> next, bool skipUnknown) =>
+        _call is { Plugins.Errors.Length: > 0 } ? ContinueReportingAsync(next, skipUnknown) : ContinueCoreAsync(next, skipUnknown);
+
+    /// <summary><see cref="ContinueCoreAsync"/>, handing the exception a stream ends with to the error hooks.</summary>
+    private async ValueTask<bool> ContinueReportingAsync(ValueTask<bool> next, bool skipUnknown)
+    {
+        try
+        {
+            return await ContinueCoreAsync(next, skipUnknown).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!_errorReported)
+        {
+            _errorReported = true;
+            await SdkClient.ReportErrorAsync(_call!, ex).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ContinueAsync(ValueTask<bool> next, bool skipUnknown)
+    private async ValueTask<bool> ContinueCoreAsync(ValueTask<bool> next, bool skipUnknown)
     {
         CallScope scope = _scope!;
         while (true)
@@ -209,9 +286,12 @@ internal sealed partial class StreamCall<T> : IAsyncDisposable
                 return false;
             }
 
-            if (DeliverCurrent(decoder, skipUnknown) is { } delivered)
+            bool? delivered = _hookEvent is null
+                ? DeliverCurrent(decoder, skipUnknown)
+                : await DeliverThroughHooksAsync(decoder, skipUnknown).ConfigureAwait(false);
+            if (delivered is { } result)
             {
-                return delivered;
+                return result;
             }
 
             if (scope.AttemptToken.IsCancellationRequested)
@@ -248,7 +328,9 @@ internal sealed partial class StreamCall<T> : IAsyncDisposable
         return true;
     }
 
-    private void Deliver(StreamDecoder<T> decoder)
+    private void Deliver(StreamDecoder<T> decoder) => Deliver(decoder, decoder.Value!);
+
+    private void Deliver(StreamDecoder<T> decoder, T value)
     {
         if (!_connectionDelivered)
         {
@@ -257,13 +339,12 @@ internal sealed partial class StreamCall<T> : IAsyncDisposable
         }
 
         Delivered++;
-        T value = decoder.Value!;
         Current = value;
         string? id = decoder.Id;
         LastEventId = id;
         if (_itemKey is not null)
         {
-            id = _itemKey(value);
+            id = _itemKey(decoder.Value!);
         }
 
         if (id is not null)
@@ -289,6 +370,7 @@ internal sealed partial class StreamCall<T> : IAsyncDisposable
             MaxLineBytes = streaming.MaxLineBytes,
             MaxEventBytes = streaming.MaxEventBytes,
             CaptureRaw = _captureRaw,
+            ScratchRaw = _hookEvent is not null,
             RequestName = _request.ToString(),
         };
     }
@@ -350,6 +432,7 @@ internal sealed partial class StreamCall<T> : IAsyncDisposable
         _scope?.Dispose();
         _permit?.Dispose();
         _activity?.Dispose();
+        _call?.Plugins.Exit();
     }
 
     internal static StreamFormat? Detect(string? mediaType)

@@ -27,6 +27,9 @@ internal sealed class DecoderSettings<T>
 
     public required bool CaptureRaw { get; init; }
 
+    /// <summary>Keeps each event's bytes in one reused buffer (valid until the next event): for stream-event hooks, without a copy per event.</summary>
+    public bool ScratchRaw { get; init; }
+
     public required string RequestName { get; init; }
 }
 
@@ -40,6 +43,8 @@ internal abstract class StreamDecoder<T> : IAsyncDisposable
     private readonly HashSet<string>? _eventTypes;
     private readonly JsonTypeInfo<T> _itemType;
     private readonly bool _captureRaw;
+    private readonly bool _scratchRaw;
+    private byte[] _scratch = [];
 
     protected StreamDecoder(DecoderSettings<T> settings)
     {
@@ -48,6 +53,7 @@ internal abstract class StreamDecoder<T> : IAsyncDisposable
         _eventTypes = settings.EventTypes;
         _itemType = settings.ItemType;
         _captureRaw = settings.CaptureRaw;
+        _scratchRaw = settings.ScratchRaw && !settings.CaptureRaw;
     }
 
     protected DecoderSettings<T> Settings { get; }
@@ -78,6 +84,16 @@ internal abstract class StreamDecoder<T> : IAsyncDisposable
         if (_captureRaw)
         {
             Raw = data.ToArray();
+        }
+        else if (_scratchRaw)
+        {
+            if (_scratch.Length < data.Length)
+            {
+                _scratch = new byte[Math.Max(data.Length, Math.Min(2 * _scratch.Length, Settings.MaxEventBytes))];
+            }
+
+            data.CopyTo(_scratch);
+            Raw = _scratch.AsMemory(0, data.Length);
         }
 
         if (_sentinel is not null && data.SequenceEqual(_sentinel))

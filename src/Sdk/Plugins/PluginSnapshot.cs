@@ -1,0 +1,99 @@
+using System.Collections.Frozen;
+
+namespace Sdk.Plugins;
+
+/// <summary>
+/// The plugins of a client at one moment, in run order, with one array per hook kind: what a call dispatches over. Immutable;
+/// hot swap publishes a new one. A call holds the snapshot it started with, so the snapshot counts its calls in flight to
+/// know when a plugin removed from it can be stopped.
+/// </summary>
+internal sealed class PluginSnapshot
+{
+    public static readonly PluginSnapshot Empty = new([]);
+
+    private int _inFlight;
+    private volatile bool _retired;
+    private TaskCompletionSource? _drained;
+
+    public PluginSnapshot(PluginGuard[] plugins)
+    {
+        Plugins = plugins;
+        var byId = new Dictionary<string, PluginGuard>(StringComparer.Ordinal);
+        var callRequests = new List<HookEntry<RequestHook>>();
+        var attemptRequests = new List<HookEntry<RequestHook>>();
+        var responses = new List<HookEntry<ResponseHook>>();
+        var events = new List<HookEntry<StreamEventHook>>();
+        var errors = new List<HookEntry<ErrorHook>>();
+        foreach (PluginGuard plugin in plugins)
+        {
+            byId.Add(plugin.Id, plugin);
+            PluginHooks hooks = plugin.Hooks;
+            foreach ((RequestHook hook, HookScope scope) in hooks.Requests)
+            {
+                (scope == HookScope.Call ? callRequests : attemptRequests).Add(new(plugin, hook));
+            }
+
+            responses.AddRange(hooks.Responses.Select(h => new HookEntry<ResponseHook>(plugin, h)));
+            events.AddRange(hooks.StreamEvents.Select(h => new HookEntry<StreamEventHook>(plugin, h)));
+            errors.AddRange(hooks.Errors.Select(h => new HookEntry<ErrorHook>(plugin, h)));
+        }
+
+        ById = byId.ToFrozenDictionary(StringComparer.Ordinal);
+        CallRequests = [.. callRequests];
+        AttemptRequests = [.. attemptRequests];
+        Responses = [.. responses];
+        StreamEvents = [.. events];
+        Errors = [.. errors];
+        IsEmpty = plugins.Length == 0;
+    }
+
+    /// <summary>In run order.</summary>
+    public PluginGuard[] Plugins { get; }
+
+    public FrozenDictionary<string, PluginGuard> ById { get; }
+
+    public HookEntry<RequestHook>[] CallRequests { get; }
+
+    public HookEntry<RequestHook>[] AttemptRequests { get; }
+
+    public HookEntry<ResponseHook>[] Responses { get; }
+
+    public HookEntry<StreamEventHook>[] StreamEvents { get; }
+
+    public HookEntry<ErrorHook>[] Errors { get; }
+
+    public bool IsEmpty { get; }
+
+    /// <summary>Counts a call that starts on this snapshot (see <see cref="PluginRegistry.Enter"/>).</summary>
+    public void Enter() => Interlocked.Increment(ref _inFlight);
+
+    public void Exit()
+    {
+        if (IsEmpty)
+        {
+            return;
+        }
+
+        if (Interlocked.Decrement(ref _inFlight) == 0 && _retired)
+        {
+            Volatile.Read(ref _drained)?.TrySetResult();
+        }
+    }
+
+    /// <summary>Marks the snapshot replaced; the task completes once no call runs on it any more.</summary>
+    public Task RetireAsync()
+    {
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _drained, drained);
+        _retired = true;
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            drained.TrySetResult();
+        }
+
+        return drained.Task;
+    }
+}
+
+/// <summary>A hook and the plugin it belongs to.</summary>
+internal readonly record struct HookEntry<T>(PluginGuard Plugin, T Hook);
