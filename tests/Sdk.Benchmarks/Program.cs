@@ -6,11 +6,12 @@ namespace Sdk.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project tests/Sdk.Benchmarks -- micro [BenchmarkDotNet args]</c> runs the decode-path
 /// micro-benchmarks; <c>-- compare</c> runs the side-by-side harness against a local Kestrel server; <c>-- chaos</c> streams
-/// through a server that keeps dropping the connection and checks nothing is lost or duplicated.
+/// through a server that keeps dropping the connection and checks nothing is lost or duplicated; <c>-- hooks</c> measures
+/// plugin dispatch, lookup and hot swap.
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: dotnet run -c Release --project tests/Sdk.Benchmarks -- micro [BenchmarkDotNet args] | compare [--events N] [--rounds R] [--requests N] [--blocks B] | chaos [--events N] [--seed S]";
+    private const string Usage = "usage: dotnet run -c Release --project tests/Sdk.Benchmarks -- micro [BenchmarkDotNet args] | compare [--events N] [--rounds R] [--requests N] [--blocks B] | chaos [--events N] [--seed S] | hooks [--swaps N] [--streams S]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -22,6 +23,8 @@ internal static class Program
                 return await Chaos.ChaosCommand.RunAsync(args[1..]);
             case "compare":
                 return await CompareCommand.RunAsync(args[1..]);
+            case "hooks":
+                return await Hooks.HooksCommand.RunAsync(args[1..]);
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;

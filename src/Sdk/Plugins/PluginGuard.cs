@@ -77,7 +77,10 @@ internal sealed class PluginGuard
         return true;
     }
 
-    /// <summary>Starts the plugin once (eager plugins at build, lazy ones before their first hook); the start runs off the caller's thread.</summary>
+    /// <summary>
+    /// Starts the plugin once (eager plugins at build, lazy ones before their first hook). The first caller runs the plugin's
+    /// <see cref="ISdkPlugin.StartAsync"/> on its own thread (outside the lock); later callers get the same task.
+    /// </summary>
     public Task StartAsync()
     {
         Task? start = Volatile.Read(ref _start);
@@ -86,10 +89,20 @@ internal sealed class PluginGuard
             return start;
         }
 
+        TaskCompletionSource started;
         lock (_startLock)
         {
-            return _start ??= RunStartAsync();
+            if (_start is not null)
+            {
+                return _start;
+            }
+
+            started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _start = started.Task;
         }
+
+        _ = RunStartAsync(started);
+        return started.Task;
     }
 
     public void Succeeded()
@@ -152,18 +165,18 @@ internal sealed class PluginGuard
     public void Publish(PluginEventKind kind, HookKind? hook, string? reason) =>
         _events.Publish(new PluginEvent(_manifest.Id, _manifest.Version, kind, _time.GetUtcNow(), hook, reason));
 
-    private async Task RunStartAsync()
+    private async Task RunStartAsync(TaskCompletionSource started)
     {
-        await Task.Yield();
         try
         {
             await Plugin.StartAsync(CancellationToken.None).ConfigureAwait(false);
             Publish(PluginEventKind.Started, null, null);
+            started.TrySetResult();
         }
         catch (Exception ex)
         {
             Publish(PluginEventKind.Failed, null, ex.GetType().Name);
-            throw;
+            started.TrySetException(ex);
         }
     }
 }

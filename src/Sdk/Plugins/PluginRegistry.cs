@@ -32,17 +32,10 @@ public sealed class PluginRegistry
     /// <param name="id">The plugin's <see cref="PluginManifest.Id"/>.</param>
     /// <param name="plugin">The plugin, or <see langword="null"/>.</param>
     /// <returns>Whether the client has it.</returns>
-    public bool TryGet(string id, out ISdkPlugin? plugin)
+    public bool TryGet(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ISdkPlugin? plugin)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (Volatile.Read(ref _current).ById.TryGetValue(id, out PluginGuard? guard))
-        {
-            plugin = guard.Plugin;
-            return true;
-        }
-
-        plugin = null;
-        return false;
+        return Volatile.Read(ref _current).Index.TryGet(id, out plugin);
     }
 
     /// <summary>The lifecycle events of every plugin (loaded, started, failed, disabled, re-enabled, stopped), from now on.</summary>

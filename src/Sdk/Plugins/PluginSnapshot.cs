@@ -39,6 +39,7 @@ internal sealed class PluginSnapshot
         }
 
         ById = byId.ToFrozenDictionary(StringComparer.Ordinal);
+        Index = new PluginIndex(plugins);
         CallRequests = [.. callRequests];
         AttemptRequests = [.. attemptRequests];
         Responses = [.. responses];
@@ -51,6 +52,9 @@ internal sealed class PluginSnapshot
     public PluginGuard[] Plugins { get; }
 
     public FrozenDictionary<string, PluginGuard> ById { get; }
+
+    /// <summary>The plugins by id, for <see cref="PluginRegistry.TryGet"/>.</summary>
+    public PluginIndex Index { get; }
 
     public HookEntry<RequestHook>[] CallRequests { get; }
 
