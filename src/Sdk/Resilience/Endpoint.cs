@@ -9,8 +9,10 @@ namespace Sdk;
 /// One base address the client can send to, with its own Polly circuit breaker and a readable health window. Attempts go
 /// through <see cref="ExecuteAsync"/>; stream failures after the headers are reported with <see cref="RecordLateFailureAsync"/>.
 /// </summary>
-internal sealed class Endpoint
+internal sealed class Endpoint : IThreadPoolWorkItem
 {
+    private static readonly Outcome<object> SuccessOutcome = Outcome.FromResult<object>(true);
+
     private readonly ResiliencePipeline? _breaker;
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly HealthWindow _health;
@@ -18,6 +20,8 @@ internal sealed class Endpoint
     private readonly TimeProvider _time;
     private DateTimeOffset _openUntil;
     private long _pausedUntilTicks;
+    private int _pendingSuccesses;
+    private readonly Lock _recordLock = new();
 
     public Endpoint(int index, Uri address, ClientOptions options, EventBroadcast<EndpointEvent> events)
     {
@@ -93,10 +97,25 @@ internal sealed class Endpoint
             // the breaker by a callback that completes at once: Polly's async machinery never suspends on the common path.
             // An open or half-open circuit (which must admit exactly one probe) wraps the attempt itself.
             outcome = await attempt(context, state).ConfigureAwait(false);
-            await _breaker.ExecuteOutcomeAsync(static (_, o) => new ValueTask<Outcome<T>>(o), context, outcome).ConfigureAwait(false);
+            if (RetryClassifier.IsEndpointFailure(outcome.Exception, outcome.Result as HttpResponseMessage ?? (outcome.Result as IHasResponse)?.Response))
+            {
+                // Successes still waiting to be recorded go first, so the breaker judges this failure on every outcome before it.
+                lock (_recordLock)
+                {
+                    FlushSuccessesLocked();
+                    Wait(_breaker.ExecuteOutcomeAsync(static (_, o) => new ValueTask<Outcome<T>>(o), context, outcome));
+                }
+            }
+            else if (outcome.Exception is null && Interlocked.Increment(ref _pendingSuccesses) == 1)
+            {
+                // A success is recorded off the caller's path, on the thread pool, batched with any that follow it. Only a
+                // failure can open a closed circuit, and a failure flushes them first: the decisions are the same.
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
         }
         else
         {
+            FlushSuccesses();
             outcome = await _breaker.ExecuteOutcomeAsync(attempt, context, state).ConfigureAwait(false);
         }
 
@@ -108,29 +127,77 @@ internal sealed class Endpoint
         return outcome;
     }
 
-    /// <summary>
-    /// Reports a failure that came after an attempt already counted as a success: a stream that broke or stalled mid-way.
-    /// The breaker sees it as one more failed execution (so a stream that keeps resuming counts one success per reconnect
-    /// and one failure per break, and cannot open the circuit on its own).
-    /// </summary>
-    public async ValueTask RecordLateFailureAsync(Exception failure, CancellationToken cancellationToken)
+    /// <summary>Records the successes of a closed circuit that are still waiting (see <see cref="ExecuteAsync"/>).</summary>
+    void IThreadPoolWorkItem.Execute() => FlushSuccesses();
+
+    private void FlushSuccesses()
     {
-        _health.Record(success: false, RetryClassifier.Describe(failure, null));
-        if (_breaker is null)
+        lock (_recordLock)
+        {
+            FlushSuccessesLocked();
+        }
+    }
+
+    /// <summary>A breaker execution whose callback completes at once runs synchronously; this only guards against the unexpected.</summary>
+    private static void Wait<TResult>(ValueTask<Outcome<TResult>> recorded)
+    {
+        if (!recorded.IsCompleted)
+        {
+            recorded.AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private void FlushSuccessesLocked()
+    {
+        int pending = Interlocked.Exchange(ref _pendingSuccesses, 0);
+        if (pending == 0 || _breaker is null)
         {
             return;
         }
 
-        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+        ResilienceContext context = ResilienceContextPool.Shared.Get();
         try
         {
-            // An open or busy circuit refuses the execution: then there is nothing to add.
-            await _breaker.ExecuteOutcomeAsync(static (_, f) => new ValueTask<Outcome<object>>(Outcome.FromException<object>(f)), context, failure).ConfigureAwait(false);
+            for (int i = 0; i < pending; i++)
+            {
+                Wait(_breaker.ExecuteOutcomeAsync(static (_, _) => new ValueTask<Outcome<object>>(SuccessOutcome), context, 0));
+            }
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    /// <summary>
+    /// Reports a failure that came after an attempt already counted as a success: a stream that broke or stalled mid-way.
+    /// The breaker sees it as one more failed execution (so a stream that keeps resuming counts one success per reconnect
+    /// and one failure per break, and cannot open the circuit on its own).
+    /// </summary>
+    public ValueTask RecordLateFailureAsync(Exception failure, CancellationToken cancellationToken)
+    {
+        _health.Record(success: false, RetryClassifier.Describe(failure, null));
+        if (_breaker is null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            // Waiting successes go first. An open or busy circuit refuses the execution: then there is nothing to add.
+            lock (_recordLock)
+            {
+                FlushSuccessesLocked();
+                Wait(_breaker.ExecuteOutcomeAsync(static (_, f) => new ValueTask<Outcome<object>>(Outcome.FromException<object>(f)), context, failure));
+            }
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>How long until the open circuit lets a probe through (zero once the break is over); <see langword="null"/> when it is not open.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Tests.Infrastructure;
 
@@ -26,6 +27,7 @@ public sealed class ChaosTelemetry : IDisposable
     private readonly ActivityListener _activityListener;
     private readonly MeterListener _meterListener;
     private readonly Activity _root;
+    private StrongBox<ActivityTraceId>? _rootTrace;
 
     private ChaosTelemetry(Uri[] endpoints)
     {
@@ -38,6 +40,7 @@ public sealed class ChaosTelemetry : IDisposable
         };
         ActivitySource.AddActivityListener(_activityListener);
         _root = TestSource.StartActivity("chaos-test") ?? throw new InvalidOperationException("The test activity did not start.");
+        Volatile.Write(ref _rootTrace, new StrongBox<ActivityTraceId>(_root.TraceId));
 
         _meterListener = new MeterListener
         {
@@ -74,7 +77,8 @@ public sealed class ChaosTelemetry : IDisposable
 
     private void OnStarted(Activity activity)
     {
-        if (activity.OperationName == "sdk.call" && activity.TraceId == _root.TraceId)
+        // The listener is global and is added before _root is set: another test's call can arrive in between.
+        if (activity.OperationName == "sdk.call" && Volatile.Read(ref _rootTrace) is { } trace && activity.TraceId == trace.Value)
         {
             _calls.Enqueue(activity);
         }
