@@ -13,6 +13,7 @@ public sealed class PluginRegistry
     private readonly SemaphoreSlim _swap = new(1, 1);
     private readonly EventBroadcast<PluginEvent> _events = new();
     private PluginSnapshot _current = PluginSnapshot.Empty;
+    private volatile bool _stopped;
 
     internal PluginRegistry(PluginOptions options, TimeProvider time)
     {
@@ -48,6 +49,7 @@ public sealed class PluginRegistry
     /// <param name="cancellationToken">Cancels waiting for another change in progress.</param>
     /// <returns>A task that completes once new calls use the plugin.</returns>
     /// <exception cref="PluginConfigurationException">The new set is invalid (a duplicate id, a missing dependency, a cycle…).</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     public Task AddAsync(ISdkPlugin plugin, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plugin);
@@ -114,6 +116,9 @@ public sealed class PluginRegistry
     /// <summary>Stops every plugin, in reverse run order (the client is being disposed).</summary>
     internal async ValueTask StopAllAsync()
     {
+        _stopped = true;
+        await _swap.WaitAsync().ConfigureAwait(false); // a change in progress finishes first
+        _swap.Release();
         PluginSnapshot snapshot = Interlocked.Exchange(ref _current, PluginSnapshot.Empty);
         for (int i = snapshot.Plugins.Length - 1; i >= 0; i--)
         {
@@ -125,11 +130,13 @@ public sealed class PluginRegistry
 
     private async Task ChangeAsync(ISdkPlugin? added, string? removedId, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_stopped, typeof(SdkClient));
         await _swap.WaitAsync(cancellationToken).ConfigureAwait(false);
         PluginSnapshot old;
         PluginGuard? removed = null;
         try
         {
+            ObjectDisposedException.ThrowIf(_stopped, typeof(SdkClient));
             old = Volatile.Read(ref _current);
             var kept = new List<PluginGuard>(old.Plugins);
             if (removedId is not null)

@@ -142,4 +142,19 @@ public sealed class PluginHotSwapTests
         Assert.Contains("stamp", error.PluginIds);
         Assert.Equal(1, client.Plugins.Count);
     }
+
+    [Fact]
+    public async Task AddAsync_AfterTheClientWasDisposed_IsRefusedAndThePluginNeverStarts()
+    {
+        await using ChaosServer server = await ChaosServer.StartAsync();
+        var log = new ConcurrentQueue<string>();
+        SdkClient client = SdkClient.CreateBuilder(new ClientOptions { BaseAddress = server.BaseAddress }).Build();
+        await client.DisposeAsync();
+        var late = StampPlugin.Create("late", log);
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => client.Plugins.AddAsync(late));
+
+        Assert.Equal(0, late.Starts);
+        Assert.Equal(0, client.Plugins.Count);
+    }
 }
