@@ -38,7 +38,7 @@ internal static class HookRunner
 
             if (!plugin.Started)
             {
-                return RunFromAsync(hooks, i, kind, call, default, 0, cancellationToken);
+                return RunFromAsync(hooks, i, kind, call, default, 0, invoked: false, cancellationToken);
             }
 
             long start = PluginGuard.Begin();
@@ -59,7 +59,7 @@ internal static class HookRunner
 
             if (!pending.IsCompletedSuccessfully)
             {
-                return RunFromAsync(hooks, i, kind, call, pending, start, cancellationToken);
+                return RunFromAsync(hooks, i, kind, call, pending, start, invoked: true, cancellationToken);
             }
 
             plugin.Succeeded();
@@ -69,13 +69,16 @@ internal static class HookRunner
         return default;
     }
 
-    /// <summary>Finishes hook <paramref name="index"/> (its pending task, or its plugin's start and then the hook) and runs the rest.</summary>
+    /// <summary>
+    /// Runs the hooks from <paramref name="index"/> on, asynchronously. When <paramref name="invoked"/>, hook
+    /// <paramref name="index"/> was already called and <paramref name="pending"/> is its task; otherwise it is called here,
+    /// after its plugin's start.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask RunFromAsync<THook, TCall>(HookEntry<THook>[] hooks, int index, HookKind kind, TCall call, ValueTask pending, long start, CancellationToken cancellationToken)
+    private static async ValueTask RunFromAsync<THook, TCall>(HookEntry<THook>[] hooks, int index, HookKind kind, TCall call, ValueTask pending, long start, bool invoked, CancellationToken cancellationToken)
         where TCall : struct, IHookCall<THook>
     {
-        bool started = start != 0 || pending != default;
-        for (int i = index; i < hooks.Length; i++)
+        for (int i = index; i < hooks.Length; i++, invoked = false)
         {
             if (call.Stop)
             {
@@ -84,39 +87,27 @@ internal static class HookRunner
 
             HookEntry<THook> entry = hooks[i];
             PluginGuard plugin = entry.Plugin;
-            if (i > index || !started)
+            if (!invoked && !plugin.ShouldRun())
             {
-                if (!plugin.ShouldRun())
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                try
+            try
+            {
+                if (!invoked)
                 {
                     await plugin.StartAsync().WaitAsync(plugin.HookTimeout, plugin.Time, cancellationToken).ConfigureAwait(false);
                     start = PluginGuard.Begin();
                     pending = call.Invoke(entry.Hook, cancellationToken);
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (Exception ex)
-                {
-                    Fail(plugin, kind, ex, ex is TimeoutException);
-                    continue;
-                }
-            }
 
-            try
-            {
-                if (!pending.IsCompletedSuccessfully)
+                if (pending.IsCompletedSuccessfully)
                 {
-                    await pending.AsTask().WaitAsync(plugin.HookTimeout, plugin.Time, cancellationToken).ConfigureAwait(false);
+                    pending.GetAwaiter().GetResult();
                 }
                 else
                 {
-                    pending.GetAwaiter().GetResult();
+                    await pending.AsTask().WaitAsync(plugin.HookTimeout, plugin.Time, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -127,10 +118,6 @@ internal static class HookRunner
             {
                 Fail(plugin, kind, ex, ex is TimeoutException);
                 continue;
-            }
-            finally
-            {
-                pending = default;
             }
 
             plugin.Succeeded();

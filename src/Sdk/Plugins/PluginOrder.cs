@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
@@ -97,35 +96,6 @@ internal static class PluginOrder
         }
 
         return problems.Count == 0 ? order : throw problems.ToException();
-    }
-
-    /// <summary>Maps each plugin's id to its index in <paramref name="ordered"/>, for O(1) lookup by id (ordinal).</summary>
-    /// <param name="ordered">The manifests, ids distinct (as <see cref="Resolve"/> guarantees).</param>
-    /// <returns>The map.</returns>
-    /// <exception cref="ArgumentException">Two manifests have the same id.</exception>
-    public static FrozenDictionary<string, int> IndexById(IReadOnlyList<PluginManifest> ordered) => IndexById(ordered, static m => m);
-
-    /// <summary>Maps each item's plugin id to its index in <paramref name="ordered"/>, for O(1) lookup by id (ordinal).</summary>
-    /// <typeparam name="T">The item type, such as a plugin.</typeparam>
-    /// <param name="ordered">The items, ids distinct.</param>
-    /// <param name="manifestOf">The manifest of an item.</param>
-    /// <returns>The map.</returns>
-    /// <exception cref="ArgumentException">Two items have the same id.</exception>
-    public static FrozenDictionary<string, int> IndexById<T>(IReadOnlyList<T> ordered, Func<T, PluginManifest> manifestOf)
-    {
-        ArgumentNullException.ThrowIfNull(ordered);
-        ArgumentNullException.ThrowIfNull(manifestOf);
-        var index = new Dictionary<string, int>(ordered.Count, StringComparer.Ordinal);
-        for (int i = 0; i < ordered.Count; i++)
-        {
-            string id = manifestOf(ordered[i]).Id;
-            if (!index.TryAdd(id, i))
-            {
-                throw new ArgumentException($"Plugin id '{id}' appears twice.", nameof(ordered));
-            }
-        }
-
-        return index.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>The ordering constraints as adjacency lists.</summary>

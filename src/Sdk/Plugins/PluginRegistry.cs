@@ -152,7 +152,7 @@ public sealed class PluginRegistry
             }
 
             PluginSnapshot next = Compose(kept, added is null ? [] : [added]);
-            PluginGuard? addedGuard = added is null ? null : next.ById[added.Manifest.Id];
+            PluginGuard? addedGuard = added is null ? null : Array.Find(next.Plugins, p => ReferenceEquals(p.Plugin, added));
             if (addedGuard is not null && addedGuard.Manifest.Load == PluginLoad.Eager)
             {
                 await addedGuard.StartAsync().ConfigureAwait(false);

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace Sdk.Plugins;
 
 /// <summary>
@@ -18,7 +16,6 @@ internal sealed class PluginSnapshot
     public PluginSnapshot(PluginGuard[] plugins)
     {
         Plugins = plugins;
-        var byId = new Dictionary<string, PluginGuard>(StringComparer.Ordinal);
         var callRequests = new List<HookEntry<RequestHook>>();
         var attemptRequests = new List<HookEntry<RequestHook>>();
         var responses = new List<HookEntry<ResponseHook>>();
@@ -26,7 +23,6 @@ internal sealed class PluginSnapshot
         var errors = new List<HookEntry<ErrorHook>>();
         foreach (PluginGuard plugin in plugins)
         {
-            byId.Add(plugin.Id, plugin);
             PluginHooks hooks = plugin.Hooks;
             foreach ((RequestHook hook, HookScope scope) in hooks.Requests)
             {
@@ -38,7 +34,6 @@ internal sealed class PluginSnapshot
             errors.AddRange(hooks.Errors.Select(h => new HookEntry<ErrorHook>(plugin, h)));
         }
 
-        ById = byId.ToFrozenDictionary(StringComparer.Ordinal);
         Index = new PluginIndex(plugins);
         CallRequests = [.. callRequests];
         AttemptRequests = [.. attemptRequests];
@@ -50,8 +45,6 @@ internal sealed class PluginSnapshot
 
     /// <summary>In run order.</summary>
     public PluginGuard[] Plugins { get; }
-
-    public FrozenDictionary<string, PluginGuard> ById { get; }
 
     /// <summary>The plugins by id, for <see cref="PluginRegistry.TryGet"/>.</summary>
     public PluginIndex Index { get; }

@@ -7,7 +7,7 @@ namespace Sdk;
 
 /// <summary>
 /// One base address the client can send to, with its own Polly circuit breaker and a readable health window. Attempts go
-/// through <see cref="ExecuteAsync"/>; stream failures after the headers are reported with <see cref="RecordLateFailureAsync"/>.
+/// through <see cref="ExecuteAsync"/>; stream failures after the headers are reported with <see cref="RecordLateFailure"/>.
 /// </summary>
 internal sealed class Endpoint : IThreadPoolWorkItem
 {
@@ -174,15 +174,15 @@ internal sealed class Endpoint : IThreadPoolWorkItem
     /// The breaker sees it as one more failed execution (so a stream that keeps resuming counts one success per reconnect
     /// and one failure per break, and cannot open the circuit on its own).
     /// </summary>
-    public ValueTask RecordLateFailureAsync(Exception failure, CancellationToken cancellationToken)
+    public void RecordLateFailure(Exception failure)
     {
         _health.Record(success: false, RetryClassifier.Describe(failure, null));
         if (_breaker is null)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
-        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+        ResilienceContext context = ResilienceContextPool.Shared.Get();
         try
         {
             // Waiting successes go first. An open or busy circuit refuses the execution: then there is nothing to add.
@@ -196,8 +196,6 @@ internal sealed class Endpoint : IThreadPoolWorkItem
         {
             ResilienceContextPool.Shared.Return(context);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>How long until the open circuit lets a probe through (zero once the break is over); <see langword="null"/> when it is not open.</summary>

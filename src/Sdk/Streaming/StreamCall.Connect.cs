@@ -173,7 +173,7 @@ internal sealed partial class StreamCall<T>
         {
             // The connection counted as a success when it opened; its break (or stall) counts as a failure of its endpoint,
             // whether or not the stream can resume. The caller's cancellation or a body we could not decode does not.
-            await broken.Endpoint.RecordLateFailureAsync(failure, CancellationToken.None).ConfigureAwait(false);
+            broken.Endpoint.RecordLateFailure(failure);
         }
 
         if (!resume)

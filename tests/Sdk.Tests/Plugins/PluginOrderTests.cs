@@ -456,20 +456,4 @@ public sealed class PluginOrderTests
         Assert.Throws<ArgumentNullException>(() => PluginOrder.Resolve(null!));
         Assert.Throws<ArgumentException>(() => PluginOrder.Resolve([M("a"), null!]));
     }
-
-    [Fact]
-    public void IndexById_MapsEachIdToItsPosition()
-    {
-        PluginManifest[] manifests = [M("b"), M("a"), M("c")];
-
-        var index = PluginOrder.IndexById(manifests);
-
-        Assert.Equal(3, index.Count);
-        Assert.Equal(0, index["b"]);
-        Assert.Equal(1, index["a"]);
-        Assert.Equal(2, index["c"]);
-        Assert.False(index.ContainsKey("A"));
-        Assert.Equal(1, PluginOrder.IndexById([("x", M("x")), ("y", M("y"))], p => p.Item2)["y"]);
-        Assert.Throws<ArgumentException>(() => PluginOrder.IndexById([M("a"), M("a", "2.0.0")]));
-    }
 }
