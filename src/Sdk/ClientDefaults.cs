@@ -46,4 +46,10 @@ internal static class ClientDefaults
     public static readonly TimeSpan PluginHookTimeout = TimeSpan.FromSeconds(5);
     public const int PluginFailureThreshold = 5;
     public static readonly TimeSpan PluginCoolDown = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan TokenRefreshAhead = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan TokenHookTimeout = TimeSpan.FromSeconds(30);
+    public const string ClientRequestIdHeader = "X-Client-Request-Id";
+    public const int MaxRedirects = 5;
+    public const int MaxHookResends = 8;
 }

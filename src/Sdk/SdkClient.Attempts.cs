@@ -127,15 +127,20 @@ public sealed partial class SdkClient
         }
     }
 
+    /// <summary>
+    /// One attempt: the message (with the call hooks' headers), the attempt hooks, the exchange (or a hook's answer), the
+    /// response hooks; then again at once, within the attempt, while a response hook asks for it (a redirect hop, a retry after
+    /// a token refresh), at most <see cref="ClientDefaults.MaxHookResends"/> times.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Outcome<object>> SendAttemptAsync(CallAttempts call)
     {
         ApiRequest request = call.Request;
-        HttpRequestMessage message = _requests.Create(request, call.Accept, call.Endpoint!, call.Attempts++, call.IdempotencyKey, call.ExtraHeader);
         PluginSnapshot plugins = call.Plugins;
-        if (!plugins.IsEmpty)
+        HttpRequestMessage message = CreateMessage(call);
+        HttpResponseMessage response;
+        for (int resends = 0; ; resends++)
         {
-            call.CallHeaders?.ApplyTo(message);
             if (plugins.AttemptRequests.Length > 0 && call.ShortCircuit is null)
             {
                 try
@@ -148,33 +153,36 @@ public sealed partial class SdkClient
                     return Outcome.FromException<object>(TranslateSendFailure(ex, request, call.Scope) ?? ex);
                 }
             }
-        }
 
-        call.Scope.BeginAttempt(request.AttemptTimeout ?? _options.Timeouts.Attempt);
-        HttpResponseMessage response;
-        if (call.ShortCircuit is { } answered)
-        {
-            // A request hook answered (a cache): nothing is sent.
-            call.ShortCircuit = null;
-            message.Dispose();
-            response = answered;
-        }
-        else
-        {
-            try
+            call.Scope.BeginAttempt(request.AttemptTimeout ?? _options.Timeouts.Attempt);
+            if (call.ShortCircuit is { } answered)
             {
-                response = await _transport.SendAsync(message, call.Scope.AttemptToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
+                // A request hook answered (a cache): nothing is sent.
+                call.ShortCircuit = null;
                 message.Dispose();
-                return Outcome.FromException<object>(TranslateSendFailure(ex, request, call.Scope) ?? ex);
+                response = answered;
             }
-        }
+            else
+            {
+                try
+                {
+                    response = await _transport.SendAsync(message, call.Scope.AttemptToken).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    message.Dispose();
+                    return Outcome.FromException<object>(TranslateSendFailure(ex, request, call.Scope) ?? ex);
+                }
 
-        call.Scope.ExitPhase();
-        if (plugins.Responses.Length > 0)
-        {
+                response.RequestMessage ??= message;
+            }
+
+            call.Scope.ExitPhase();
+            if (plugins.Responses.Length == 0)
+            {
+                break;
+            }
+
             call.CurrentResponse = response;
             try
             {
@@ -184,16 +192,57 @@ public sealed partial class SdkClient
             catch (Exception ex)
             {
                 call.CurrentResponse.Dispose();
+                DropResend(call);
                 return Outcome.FromException<object>(TranslateSendFailure(ex, request, call.Scope) ?? ex);
             }
             finally
             {
                 call.CurrentResponse = null;
             }
+
+            if (!call.RetryRequested && call.PendingHop is null)
+            {
+                break;
+            }
+
+            if (resends == ClientDefaults.MaxHookResends)
+            {
+                DropResend(call); // the response stands
+                break;
+            }
+
+            response.Dispose();
+            if (call.PendingHop is { } hop)
+            {
+                call.PendingHop = null;
+                message = hop;
+                call.ForeignHop = !_requests.IsClientOrigin(hop.RequestUri!);
+            }
+            else
+            {
+                call.RetryRequested = false;
+                message = CreateMessage(call);
+            }
         }
 
         return call.OnSuccess is { } onSuccess && response.IsSuccessStatusCode
             ? await onSuccess(response, call).ConfigureAwait(false)
             : Outcome.FromResult<object>(response);
+    }
+
+    /// <summary>A new attempt's message to the call's endpoint, with the call hooks' headers; counts the attempt.</summary>
+    private HttpRequestMessage CreateMessage(CallAttempts call)
+    {
+        HttpRequestMessage message = _requests.Create(call.Request, call.Accept, call.Endpoint!, call.Attempts++, call.IdempotencyKey, call.ExtraHeader, call.Plugins.Headers);
+        call.ForeignHop = false;
+        call.CallHeaders?.ApplyTo(message);
+        return message;
+    }
+
+    private static void DropResend(CallAttempts call)
+    {
+        call.PendingHop?.Dispose();
+        call.PendingHop = null;
+        call.RetryRequested = false;
     }
 }

@@ -23,7 +23,13 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
     internal SdkClient(ClientOptions options, SdkTransport transport, bool disposeTransport, IReadOnlyList<ISdkPlugin>? plugins = null)
     {
         _options = options;
-        Plugins = new PluginRegistry(options.Plugins, options.TimeProvider);
+        var secrets = new SecretRedactor();
+        if (options.Credential?.Secret is { } secret)
+        {
+            secrets.Add(secret); // even if the authentication plugin is replaced or removed
+        }
+
+        Plugins = new PluginRegistry(options.Plugins, options.TimeProvider, secrets);
         if (plugins is { Count: > 0 })
         {
             Plugins.Initialize(plugins);
@@ -32,7 +38,7 @@ public sealed partial class SdkClient : IAsyncDisposable, IDisposable
         _transport = transport;
         _disposeTransport = disposeTransport;
         _endpoints = new EndpointSet(options);
-        _requests = new RequestFactory(options, _endpoints);
+        _requests = new RequestFactory(options, _endpoints, secrets);
         _retry = RetryPolicy.Build(options, _endpoints);
         RequestIdHeaders = [.. options.RequestIdHeaders];
     }

@@ -12,9 +12,11 @@ public sealed class SdkClientBuilder
     private readonly ClientOptions _options;
     private readonly List<Action<SocketsHttpHandler>> _handlerConfigurations = [];
     private readonly List<ISdkPlugin> _plugins = [];
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private SdkTransport? _transport;
     private bool _disposeTransport;
     private bool _built;
+    private int _lambdas;
 
     internal SdkClientBuilder(ClientOptions options)
     {
@@ -49,7 +51,11 @@ public sealed class SdkClientBuilder
         return this;
     }
 
-    /// <summary>Adds a plugin. Plugins run in dependency order, then as their manifests ask (<see cref="PluginManifest.Before"/>, <see cref="PluginManifest.After"/>, <see cref="PluginManifest.Order"/>), then in the order they were added.</summary>
+    /// <summary>
+    /// Adds a plugin. Plugins run in dependency order, then as their manifests ask (<see cref="PluginManifest.Before"/>,
+    /// <see cref="PluginManifest.After"/>, <see cref="PluginManifest.Order"/>), then in the order they were added. A plugin
+    /// with the id of a built-in one (<see cref="Sdk.Plugins.BuiltIn.BuiltInPlugins"/>) replaces it.
+    /// </summary>
     /// <param name="plugin">The plugin.</param>
     /// <returns>This builder.</returns>
     public SdkClientBuilder AddPlugin(ISdkPlugin plugin)
@@ -57,6 +63,22 @@ public sealed class SdkClientBuilder
         ArgumentNullException.ThrowIfNull(plugin);
         ThrowIfBuilt();
         _plugins.Add(plugin);
+        return this;
+    }
+
+    /// <summary>
+    /// Leaves out the plugin with id <paramref name="id"/>: a built-in one (<see cref="Sdk.Plugins.BuiltIn.BuiltInPlugins"/>,
+    /// for example <see cref="Sdk.Plugins.BuiltIn.BuiltInPlugins.Redirects"/>) or one added earlier. An id nobody registered
+    /// is ignored.
+    /// </summary>
+    /// <param name="id">The plugin's id.</param>
+    /// <returns>This builder.</returns>
+    public SdkClientBuilder RemovePlugin(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ThrowIfBuilt();
+        _removed.Add(id);
+        _plugins.RemoveAll(p => p.Manifest?.Id == id);
         return this;
     }
 
@@ -109,16 +131,27 @@ public sealed class SdkClientBuilder
         ClientOptionsValidator.Validate(options);
         _built = true;
 
+        List<ISdkPlugin> plugins = WithBuiltIns(options);
         if (_transport is not null)
         {
-            return new SdkClient(options, _transport, _disposeTransport, _plugins);
+            return new SdkClient(options, _transport, _disposeTransport, plugins);
         }
 
-        PluginOrder.Resolve([.. _plugins.Select(static p => p.Manifest)]); // fails before any connection is set up
-        return new SdkClient(options, new HttpTransport(new ConnectionManager(options, _handlerConfigurations)), disposeTransport: true, _plugins);
+        PluginOrder.Resolve([.. plugins.Select(static p => p.Manifest)]); // fails before any connection is set up
+        return new SdkClient(options, new HttpTransport(new ConnectionManager(options, _handlerConfigurations)), disposeTransport: true, plugins);
     }
 
-    private string NextLambdaId() => "hook-" + (_plugins.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The built-in plugins that were neither removed nor replaced by one with their id, then the added ones.</summary>
+    private List<ISdkPlugin> WithBuiltIns(ClientOptions options)
+    {
+        var added = new HashSet<string>(_plugins.Select(static p => p.Manifest?.Id ?? string.Empty), StringComparer.Ordinal);
+        List<ISdkPlugin> plugins = Sdk.Plugins.BuiltIn.BuiltInPlugins.CreateDefaults(options);
+        plugins.RemoveAll(p => _removed.Contains(p.Manifest.Id) || added.Contains(p.Manifest.Id));
+        plugins.AddRange(_plugins);
+        return plugins;
+    }
+
+    private string NextLambdaId() => "hook-" + (++_lambdas).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private void ThrowIfBuilt()
     {

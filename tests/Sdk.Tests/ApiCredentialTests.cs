@@ -69,13 +69,4 @@ public sealed class ApiCredentialTests
 
         Assert.Equal("headerName", error.ParamName);
     }
-
-    [Fact]
-    public void Redact_ReplacesEveryOccurrenceOfSecret()
-    {
-        ApiCredential credential = ApiCredential.Bearer("s3cr3t");
-
-        Assert.Equal("a *** b *** c", credential.Redact("a s3cr3t b s3cr3t c"));
-        Assert.Equal("nothing here", credential.Redact("nothing here"));
-    }
 }

@@ -3,17 +3,50 @@ using System.Net.Http.Headers;
 namespace Sdk.Plugins;
 
 /// <summary>The header changes of a call's <see cref="HookScope.Call"/> hooks, applied in order to each attempt's message.</summary>
+/// <remarks>The first two changes (an idempotency key, a request id: the common case) are held without a list.</remarks>
 internal sealed class HookHeaderList
 {
-    private readonly List<KeyValuePair<string, string?>> _changes = [];
+    private KeyValuePair<string, string?> _first;
+    private KeyValuePair<string, string?> _second;
+    private List<KeyValuePair<string, string?>>? _more;
+    private int _count;
 
-    public void Add(string name, string? value) => _changes.Add(new(name, value));
+    public void Add(string name, string? value)
+    {
+        var change = new KeyValuePair<string, string?>(name, value);
+        switch (_count++)
+        {
+            case 0:
+                _first = change;
+                break;
+            case 1:
+                _second = change;
+                break;
+            default:
+                (_more ??= []).Add(change);
+                break;
+        }
+    }
 
+    /// <summary>Applies the changes, in order, to <paramref name="message"/>.</summary>
     public void ApplyTo(HttpRequestMessage message)
     {
-        foreach (KeyValuePair<string, string?> change in _changes)
+        if (_count > 0)
         {
-            Apply(message, change.Key, change.Value);
+            Apply(message, _first.Key, _first.Value);
+        }
+
+        if (_count > 1)
+        {
+            Apply(message, _second.Key, _second.Value);
+        }
+
+        if (_more is not null)
+        {
+            foreach (KeyValuePair<string, string?> change in _more)
+            {
+                Apply(message, change.Key, change.Value);
+            }
         }
     }
 

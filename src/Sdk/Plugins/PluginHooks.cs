@@ -7,11 +7,25 @@ public sealed class PluginHooks
     private readonly List<ResponseHook> _responses = [];
     private readonly List<StreamEventHook> _events = [];
     private readonly List<ErrorHook> _errors = [];
+    private readonly List<KeyValuePair<string, string>> _headers = [];
     private bool _sealed;
 
-    internal PluginHooks()
+    internal PluginHooks(SecretRedactor secrets, TimeProvider timeProvider)
     {
+        Secrets = secrets;
+        TimeProvider = timeProvider;
     }
+
+    /// <summary>The client's clock (<see cref="ClientOptions.TimeProvider"/>): use it for anything timed (a token cache), so tests can move it.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// The client's secrets: register any secret the plugin puts on requests (at registration or later, a refreshed token),
+    /// and the SDK keeps it out of every message it produces.
+    /// </summary>
+    public SecretRedactor Secrets { get; }
+
+    internal IReadOnlyList<KeyValuePair<string, string>> Headers => _headers;
 
     internal IReadOnlyList<(RequestHook Hook, HookScope Scope)> Requests => _requests;
 
@@ -63,6 +77,34 @@ public sealed class PluginHooks
         ArgumentNullException.ThrowIfNull(hook);
         ThrowIfSealed();
         _errors.Add(hook);
+        return this;
+    }
+
+    /// <summary>
+    /// Sends a fixed header on every request to the client's origins while the plugin is registered (a user agent, an SDK
+    /// version), at no cost per call: no hook runs. A header the request sets itself wins; among plugins, the later one in
+    /// run order wins. Never use it for a secret that may need to stay off a redirect to another origin: a redirect plugin
+    /// forwards only the headers it is configured to.
+    /// </summary>
+    /// <param name="name">The header name (not a content header).</param>
+    /// <param name="value">The value.</param>
+    /// <returns>This object, to register more.</returns>
+    /// <exception cref="ArgumentException">The name is not a valid header name, or the value has a line break.</exception>
+    public PluginHooks AddHeader(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ThrowIfSealed();
+        if (!HeaderNames.IsValid(name))
+        {
+            throw new ArgumentException($"'{name}' is not a valid header name.", nameof(name));
+        }
+
+        if (value.AsSpan().ContainsAny('\r', '\n'))
+        {
+            throw new ArgumentException("A header value must not contain a line break.", nameof(value));
+        }
+
+        _headers.Add(new(name, value));
         return this;
     }
 

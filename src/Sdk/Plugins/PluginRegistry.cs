@@ -15,11 +15,15 @@ public sealed class PluginRegistry
     private PluginSnapshot _current = PluginSnapshot.Empty;
     private volatile bool _stopped;
 
-    internal PluginRegistry(PluginOptions options, TimeProvider time)
+    internal PluginRegistry(PluginOptions options, TimeProvider time, SecretRedactor secrets)
     {
         _options = options;
         _time = time;
+        Secrets = secrets;
     }
+
+    /// <summary>The client's secrets, which plugins register (<see cref="PluginHooks.Secrets"/>) and the SDK redacts.</summary>
+    internal SecretRedactor Secrets { get; }
 
     /// <summary>The plugins' manifests, in run order.</summary>
     public IReadOnlyList<PluginManifest> Manifests => [.. Volatile.Read(ref _current).Plugins.Select(static p => p.Manifest)];
@@ -195,7 +199,7 @@ public sealed class PluginRegistry
         for (int i = kept.Count; i < guards.Count; i++)
         {
             ISdkPlugin plugin = added[i - kept.Count];
-            var hooks = new PluginHooks();
+            var hooks = new PluginHooks(Secrets, _time);
             plugin.Register(hooks);
             hooks.Seal();
             guards[i] = new PluginGuard(plugin, hooks, _options, _time, _events);

@@ -21,6 +21,7 @@ internal sealed class PluginSnapshot
         var responses = new List<HookEntry<ResponseHook>>();
         var events = new List<HookEntry<StreamEventHook>>();
         var errors = new List<HookEntry<ErrorHook>>();
+        var headers = new List<KeyValuePair<string, string>>();
         foreach (PluginGuard plugin in plugins)
         {
             PluginHooks hooks = plugin.Hooks;
@@ -32,6 +33,12 @@ internal sealed class PluginSnapshot
             responses.AddRange(hooks.Responses.Select(h => new HookEntry<ResponseHook>(plugin, h)));
             events.AddRange(hooks.StreamEvents.Select(h => new HookEntry<StreamEventHook>(plugin, h)));
             errors.AddRange(hooks.Errors.Select(h => new HookEntry<ErrorHook>(plugin, h)));
+            foreach (KeyValuePair<string, string> header in hooks.Headers)
+            {
+                // A later plugin's value for the same header wins.
+                headers.RemoveAll(h => string.Equals(h.Key, header.Key, StringComparison.OrdinalIgnoreCase));
+                headers.Add(header);
+            }
         }
 
         Index = new PluginIndex(plugins);
@@ -40,6 +47,7 @@ internal sealed class PluginSnapshot
         Responses = [.. responses];
         StreamEvents = [.. events];
         Errors = [.. errors];
+        Headers = [.. headers];
         IsEmpty = plugins.Length == 0;
     }
 
@@ -59,6 +67,10 @@ internal sealed class PluginSnapshot
 
     public HookEntry<ErrorHook>[] Errors { get; }
 
+    /// <summary>The fixed headers of the plugins (<see cref="PluginHooks.AddHeader"/>), sent on every request to the client's origins.</summary>
+    public KeyValuePair<string, string>[] Headers { get; }
+
+    /// <summary>Whether the snapshot has no plugin (nothing to dispatch; <see cref="Enter"/> and <see cref="Exit"/> are free).</summary>
     public bool IsEmpty { get; }
 
     /// <summary>Counts a call that starts on this snapshot (see <see cref="PluginRegistry.Enter"/>).</summary>

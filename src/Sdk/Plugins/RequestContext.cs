@@ -27,6 +27,13 @@ public readonly struct RequestContext
     /// <summary>The attempt's message, about to be sent, or <see langword="null"/> in a <see cref="HookScope.Call"/> hook.</summary>
     public HttpRequestMessage? Message => _message;
 
+    /// <summary>
+    /// Whether the request goes to one of the client's origins (its base address or a fallback). It is
+    /// <see langword="false"/> only for an attempt hook on a redirect hop to another origin: a hook that adds a secret must
+    /// not add it then (the built-in authentication plugin removes its credential instead).
+    /// </summary>
+    public bool IsClientOrigin => _message is null || !_call.ForeignHop;
+
     /// <summary>How long the call has been running.</summary>
     public TimeSpan Elapsed => _call.Scope.Elapsed;
 
@@ -35,6 +42,13 @@ public readonly struct RequestContext
 
     /// <summary>Values shared by the call's hooks.</summary>
     public HookProperties Properties => _call.Properties;
+
+    /// <summary>
+    /// Tells the retry policy that repeating this call is safe even if its method is not idempotent (POST, PATCH): the hook
+    /// gave it something the server recognizes a repeat by, such as an idempotency key (the built-in idempotency plugin calls
+    /// it). Without it, a POST that may have reached the server is not retried.
+    /// </summary>
+    public void MarkSafeToRepeat() => _call.MarkedSafe = true;
 
     /// <summary>
     /// Answers the request without sending it (a cache): the SDK handles <paramref name="response"/> as if the server sent

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 
 namespace Sdk;
@@ -9,24 +8,23 @@ namespace Sdk;
 internal sealed class RequestFactory
 {
     private const int MaxCachedUris = 256;
-    private static readonly string DefaultUserAgent = CreateDefaultUserAgent();
     private static readonly string[] RetryCounts = [.. Enumerable.Range(0, 16).Select(i => i.ToString(CultureInfo.InvariantCulture))];
     private readonly ConcurrentDictionary<(int Endpoint, string Path), Uri> _uris = new();
     private readonly EndpointSet _endpoints;
     private readonly KeyValuePair<string, string>[] _defaultHeaders;
-    private readonly string _userAgent;
-    private readonly ApiCredential? _credential;
+    private readonly HashSet<string> _defaultHeaderNames;
+    private readonly Plugins.SecretRedactor _secrets;
     private readonly Version _version;
     private readonly HttpVersionPolicy _versionPolicy;
     private readonly string? _acceptEncoding;
     private readonly string? _retryCountHeader;
 
-    public RequestFactory(ClientOptions options, EndpointSet endpoints)
+    public RequestFactory(ClientOptions options, EndpointSet endpoints, Plugins.SecretRedactor secrets)
     {
         _endpoints = endpoints;
         _defaultHeaders = [.. options.DefaultHeaders];
-        _userAgent = options.UserAgent ?? DefaultUserAgent;
-        _credential = options.Credential;
+        _defaultHeaderNames = new HashSet<string>(options.DefaultHeaders.Keys, StringComparer.OrdinalIgnoreCase);
+        _secrets = secrets;
         _version = options.Connections.HttpVersion;
         _versionPolicy = options.Connections.VersionPolicy;
         _acceptEncoding = ResponseBody.AcceptEncoding(options.Connections.AutomaticDecompression);
@@ -38,8 +36,12 @@ internal sealed class RequestFactory
 
     public string IdempotencyKeyHeader { get; }
 
-    /// <summary>The message for one attempt: <paramref name="attempt"/> is 0 for the first; <paramref name="extraHeader"/> (a resume's <c>Last-Event-ID</c>) is optional.</summary>
-    public HttpRequestMessage Create(ApiRequest request, string accept, Endpoint endpoint, int attempt, string? idempotencyKey, KeyValuePair<string, string>? extraHeader = null)
+    /// <summary>
+    /// The message for one attempt: <paramref name="attempt"/> is 0 for the first; <paramref name="extraHeader"/> (a resume's
+    /// <c>Last-Event-ID</c>) is optional; <paramref name="pluginHeaders"/> are the plugins' fixed headers (a user agent), which
+    /// the request's own headers and <see cref="ClientOptions.DefaultHeaders"/> override.
+    /// </summary>
+    public HttpRequestMessage Create(ApiRequest request, string accept, Endpoint endpoint, int attempt, string? idempotencyKey, KeyValuePair<string, string>? extraHeader, KeyValuePair<string, string>[] pluginHeaders)
     {
         var message = new HttpRequestMessage(request.Method, BuildUri(request, endpoint))
         {
@@ -55,7 +57,6 @@ internal sealed class RequestFactory
 
         IReadOnlyDictionary<string, string> own = request.Headers;
         System.Net.Http.Headers.HttpRequestHeaders headers = message.Headers;
-        AddHeader(message, "User-Agent", _userAgent, own);
         AddHeader(message, "Accept", accept, own);
         if (_acceptEncoding is not null)
         {
@@ -67,9 +68,12 @@ internal sealed class RequestFactory
             AddHeader(message, header.Key, header.Value, own);
         }
 
-        if (_credential is not null)
+        foreach (KeyValuePair<string, string> header in pluginHeaders)
         {
-            AddHeader(message, _credential.HeaderName, _credential.HeaderValue, own);
+            if (_defaultHeaders.Length == 0 || !_defaultHeaderNames.Contains(header.Key))
+            {
+                AddHeader(message, header.Key, header.Value, own);
+            }
         }
 
         if (idempotencyKey is not null)
@@ -170,8 +174,8 @@ internal sealed class RequestFactory
     /// <summary>Whether <paramref name="uri"/> has the origin of one of the client's endpoints.</summary>
     public bool IsClientOrigin(Uri uri) => _endpoints.Owning(uri) is not null;
 
-    /// <summary>Removes the credential from text that may echo it (an error body).</summary>
-    public string Redact(string text) => _credential?.Redact(text) ?? text;
+    /// <summary>Removes the client's secrets from text that may echo them (an error body).</summary>
+    public string Redact(string text) => _secrets.IsEmpty ? text : _secrets.Redact(text);
 
     private static void AddHeader(HttpRequestMessage message, string name, string value, IReadOnlyDictionary<string, string> own)
     {
@@ -179,17 +183,5 @@ internal sealed class RequestFactory
         {
             message.Headers.TryAddWithoutValidation(name, value);
         }
-    }
-
-    private static string CreateDefaultUserAgent()
-    {
-        string version = typeof(RequestFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        int plus = version.IndexOf('+', StringComparison.Ordinal);
-        if (plus >= 0)
-        {
-            version = version[..plus];
-        }
-
-        return $"Sdk/{version} (.NET {Environment.Version})";
     }
 }

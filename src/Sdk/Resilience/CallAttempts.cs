@@ -25,31 +25,11 @@ internal sealed class CallAttempts
         RetryOptions retry = client.Options.Retry;
         MaxRetries = request.MaxRetries ?? retry.MaxRetries;
 
-        // POST and PATCH repeat their effect unless the server can recognize a repeat by its idempotency key.
+        // The request's own key (WithIdempotencyKey, or the header set by hand); the idempotency plugin adds one otherwise.
         IdempotencyKey = request.IdempotencyKey ?? (request.Headers.TryGetValue(retry.IdempotencyKeyHeader, out string? own) ? own : null);
-        if (IdempotencyKey is null && retry.AutomaticIdempotencyKeys && request.Method == HttpMethod.Post)
-        {
-            IdempotencyKey = NewIdempotencyKey();
-        }
-
-        SafeToRepeat = IdempotencyKey is not null || (request.Method != HttpMethod.Post && request.Method != HttpMethod.Patch);
     }
 
     public SdkClient Client { get; }
-
-    /// <summary>
-    /// A random (version 4) UUID. A key only has to be unique among the caller's keys the server remembers, not secret, so it
-    /// comes from <see cref="Random.Shared"/> (122 random bits) rather than <see cref="Guid.NewGuid"/>, whose call into the
-    /// operating system's secure generator was the largest single cost of a POST's first attempt.
-    /// </summary>
-    internal static string NewIdempotencyKey()
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        Random.Shared.NextBytes(bytes);
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4 (Guid's little-endian layout: byte 7 holds the version)
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
-        return new Guid(bytes).ToString();
-    }
 
     /// <summary>The request of the next attempt (a resume changes it).</summary>
     public ApiRequest Request { get; set; }
@@ -63,10 +43,17 @@ internal sealed class CallAttempts
     /// <summary>How many more retries this run of attempts may make.</summary>
     public int MaxRetries { get; set; }
 
+    /// <summary>The request's own idempotency key, sent by the request factory on every attempt.</summary>
     public string? IdempotencyKey { get; }
 
-    /// <summary>Whether repeating a request that reached the server is safe (an idempotent method or an idempotency key).</summary>
-    public bool SafeToRepeat { get; }
+    /// <summary>Whether a request hook made the call safe to repeat (<see cref="RequestContext.MarkSafeToRepeat"/>).</summary>
+    public bool MarkedSafe { get; set; }
+
+    /// <summary>
+    /// Whether repeating a request that reached the server is safe: an idempotent method, an idempotency key of the request's
+    /// own, or one a plugin added (<see cref="MarkedSafe"/>). POST and PATCH otherwise repeat their effect.
+    /// </summary>
+    public bool SafeToRepeat => MarkedSafe || IdempotencyKey is not null || (Request.Method != HttpMethod.Post && Request.Method != HttpMethod.Patch);
 
     /// <summary>Attempts started so far in this call (the retry-count header is this number).</summary>
     public int Attempts { get; set; }
@@ -106,6 +93,18 @@ internal sealed class CallAttempts
 
     /// <summary>The attempt's response while response hooks run (one may replace it).</summary>
     public HttpResponseMessage? CurrentResponse { get; set; }
+
+    /// <summary>Whether the message being sent goes outside the client's origins (a redirect hop).</summary>
+    public bool ForeignHop { get; set; }
+
+    /// <summary>A message a response hook asked to send instead (a redirect hop: <see cref="ResponseContext.Redirect"/>).</summary>
+    public HttpRequestMessage? PendingHop { get; set; }
+
+    /// <summary>Whether a response hook asked to send the request again at once (<see cref="ResponseContext.RetryNow"/>).</summary>
+    public bool RetryRequested { get; set; }
+
+    /// <summary>How many times response hooks had the call sent again (redirects and immediate retries), bounded per call.</summary>
+    public int Resends { get; set; }
 
     public Outcome<object>? TakeReplay()
     {

@@ -136,11 +136,12 @@ public sealed class PluginHotSwapTests
         await using SdkClient client = SdkClient.CreateBuilder(new ClientOptions { BaseAddress = server.BaseAddress })
             .AddPlugin(StampPlugin.Create("stamp", log))
             .Build();
+        IReadOnlyList<PluginManifest> before = client.Plugins.Manifests;
 
         PluginConfigurationException error = await Assert.ThrowsAsync<PluginConfigurationException>(() => client.Plugins.AddAsync(StampPlugin.Create("stamp", log)));
 
         Assert.Contains("stamp", error.PluginIds);
-        Assert.Equal(1, client.Plugins.Count);
+        Assert.Equal(before, client.Plugins.Manifests);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class PluginIndexTests
     public void TryGet_EveryRegisteredIdIsFoundAndNoOtherIs(int count)
     {
         var plugins = Enumerable.Range(0, count).Select(i => new Named($"plugin-{i}")).ToArray();
-        var guards = plugins.Select(p => new PluginGuard(p, new PluginHooks(), new PluginOptions(), TimeProvider.System, new EventBroadcast<PluginEvent>())).ToArray();
+        var guards = plugins.Select(p => new PluginGuard(p, new PluginHooks(new SecretRedactor(), TimeProvider.System), new PluginOptions(), TimeProvider.System, new EventBroadcast<PluginEvent>())).ToArray();
         var index = new PluginIndex(guards);
 
         foreach (Named plugin in plugins)

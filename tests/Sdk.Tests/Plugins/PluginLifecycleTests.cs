@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Sdk.Plugins;
+using Sdk.Plugins.BuiltIn;
 using Sdk.Tests.Infrastructure;
 
 namespace Sdk.Tests.Plugins;
@@ -7,6 +8,9 @@ namespace Sdk.Tests.Plugins;
 /// <summary>Build-time validation, lookup by id, eager and lazy starts, and stops at disposal.</summary>
 public sealed class PluginLifecycleTests
 {
+    /// <summary>The built-in plugins of a client without a credential, which run first.</summary>
+    private static readonly string[] BuiltIns = [BuiltInPlugins.SdkHeaders, BuiltInPlugins.RequestId, BuiltInPlugins.Idempotency, BuiltInPlugins.Redirects];
+
     private sealed class CountingPlugin(PluginManifest manifest) : ISdkPlugin
     {
         public PluginManifest Manifest { get; } = manifest;
@@ -69,7 +73,7 @@ public sealed class PluginLifecycleTests
         Assert.True(client.Plugins.TryGet("lazy", out ISdkPlugin? found));
         Assert.Same(lazy, found);
         Assert.False(client.Plugins.TryGet("absent", out _));
-        Assert.Equal(["eager", "lazy"], client.Plugins.Manifests.Select(m => m.Id));
+        Assert.Equal([.. BuiltIns, "eager", "lazy"], client.Plugins.Manifests.Select(m => m.Id));
         Assert.Equal(0, lazy.Starts);
 
         await client.SendAsync(ApiRequest.Get("r"), TestJson.Default.Item).WaitAsync(CoreAsync.Bound);
@@ -96,7 +100,7 @@ public sealed class PluginLifecycleTests
 
         await client.SendAsync(ApiRequest.Get("r"), TestJson.Default.Item).WaitAsync(CoreAsync.Bound);
 
-        Assert.Equal(["metrics", "auth", "cache"], client.Plugins.Manifests.Select(m => m.Id));
+        Assert.Equal([.. BuiltIns, "metrics", "auth", "cache"], client.Plugins.Manifests.Select(m => m.Id));
         Assert.Equal(["metrics.request(call)", "auth.request(call)", "cache.request(call)"], log.Where(e => e.EndsWith("(call)", StringComparison.Ordinal)));
     }
 }

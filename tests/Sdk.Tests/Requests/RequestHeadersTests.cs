@@ -31,7 +31,7 @@ public sealed class RequestHeadersTests
         string? userAgent = seen.Header("User-Agent");
         Assert.NotNull(userAgent);
         Assert.StartsWith("Sdk/", userAgent, StringComparison.Ordinal);
-        Assert.Contains($"(.NET {Environment.Version})", userAgent, StringComparison.Ordinal);
+        Assert.Contains($"(.NET {Environment.Version};", userAgent, StringComparison.Ordinal);
         Assert.DoesNotContain("+", userAgent, StringComparison.Ordinal);
         Assert.Equal("application/json", seen.Header("Accept"));
         Assert.Null(seen.Header("Authorization"));
