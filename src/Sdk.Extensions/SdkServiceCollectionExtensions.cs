@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Sdk;
+using Sdk.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +11,9 @@ public static class SdkServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="SdkClient"/> singleton built from the options <paramref name="configure"/> fills in. The options
     /// are validated when the client is first resolved (every problem in one message); the container disposes the client.
-    /// A second call does not replace the first registration.
+    /// A second call does not replace the first registration. When the container has an <see cref="ILoggerFactory"/>, the
+    /// client logs its calls through it (<see cref="LoggingPlugin"/>; remove it in <paramref name="build"/> with
+    /// <c>RemovePlugin(LoggingPlugin.Id)</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Fills in the options; it receives the service provider for configuration lookups.</param>
@@ -24,6 +28,11 @@ public static class SdkServiceCollectionExtensions
             var options = new ClientOptions();
             configure(provider, options);
             SdkClientBuilder builder = SdkClient.CreateBuilder(options);
+            if (provider.GetService<ILoggerFactory>() is { } loggerFactory)
+            {
+                builder.AddPlugin(new LoggingPlugin(loggerFactory));
+            }
+
             build?.Invoke(builder);
             return builder.Build();
         });

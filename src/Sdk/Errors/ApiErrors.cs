@@ -24,7 +24,7 @@ internal static class ApiErrors
         }
 
         var headers = new ResponseHeaders(response.Headers, response.Content.Headers);
-        string? requestId = headers.FirstOf(client.RequestIdHeaders);
+        string? requestId = headers.FirstOf(client.RequestIdHeaders) is { } id ? client.Requests.Redact(id) : null;
         string? rawBody = bytes.Length == 0 ? null : client.Requests.Redact(Encoding.UTF8.GetString(bytes));
 
         // Parse the redacted text, so a server that echoes the credential cannot put it into the parsed error either.
