@@ -64,6 +64,7 @@ internal sealed class RawContender : IContender
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         var request = new HttpRequestMessage(HttpMethod.Post, _chat) { Content = content };
         request.Headers.TryAddWithoutValidation("Accept", accept);
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer sk-bench"); // as the other two send it
         return request;
     }
 }

@@ -2,14 +2,17 @@ using Sdk.Benchmarks.Model;
 
 namespace Sdk.Benchmarks.Compare;
 
-/// <summary>The product with default options: <see cref="SdkClient.StreamAsync{T}"/> and <see cref="SdkClient.SendAsync{T}"/>.</summary>
+/// <summary>
+/// The product with default options (so with the built-in plugins: user agent, request id, idempotency key, redirects)
+/// and a bearer credential (the authentication plugin): <see cref="SdkClient.StreamAsync{T}"/> and <see cref="SdkClient.SendAsync{T}"/>.
+/// </summary>
 internal sealed class SdkContender : IContender
 {
     private readonly SdkClient _client;
 
     public SdkContender(Uri server)
     {
-        _client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server, "v1/") });
+        _client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server, "v1/"), Credential = ApiCredential.Bearer("sk-bench") });
     }
 
     public string Name => "sdk";
