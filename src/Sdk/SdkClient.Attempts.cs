@@ -235,7 +235,7 @@ public sealed partial class SdkClient
     {
         HttpRequestMessage message = _requests.Create(call.Request, call.Accept, call.Endpoint!, call.Attempts++, call.IdempotencyKey, call.ExtraHeader, call.Plugins.Headers);
         call.ForeignHop = false;
-        call.CallHeaders?.ApplyTo(message);
+        call.CallHeaders.ApplyTo(message);
         return message;
     }
 

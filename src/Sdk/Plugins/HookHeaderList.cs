@@ -3,8 +3,11 @@ using System.Net.Http.Headers;
 namespace Sdk.Plugins;
 
 /// <summary>The header changes of a call's <see cref="HookScope.Call"/> hooks, applied in order to each attempt's message.</summary>
-/// <remarks>The first two changes (an idempotency key, a request id: the common case) are held without a list.</remarks>
-internal sealed class HookHeaderList
+/// <remarks>
+/// A mutable struct held in a field of <see cref="CallAttempts"/> (never copied): the first two changes (a request id, an
+/// idempotency key: the common case) cost no allocation.
+/// </remarks>
+internal struct HookHeaderList
 {
     private KeyValuePair<string, string?> _first;
     private KeyValuePair<string, string?> _second;
@@ -29,7 +32,7 @@ internal sealed class HookHeaderList
     }
 
     /// <summary>Applies the changes, in order, to <paramref name="message"/>.</summary>
-    public void ApplyTo(HttpRequestMessage message)
+    public readonly void ApplyTo(HttpRequestMessage message)
     {
         if (_count > 0)
         {

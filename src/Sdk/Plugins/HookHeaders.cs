@@ -28,7 +28,7 @@ public readonly struct HookHeaders
         }
         else
         {
-            (_call.CallHeaders ??= new HookHeaderList()).Add(name, value);
+            _call.CallHeaders.Add(name, value);
         }
     }
 
@@ -43,7 +43,7 @@ public readonly struct HookHeaders
         }
         else
         {
-            (_call.CallHeaders ??= new HookHeaderList()).Add(name, null);
+            _call.CallHeaders.Add(name, null);
         }
     }
 }

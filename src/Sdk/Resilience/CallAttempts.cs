@@ -86,7 +86,8 @@ internal sealed class CallAttempts
     public HookProperties Properties => _properties ??= new HookProperties();
 
     /// <summary>Header changes made by call-scope request hooks, applied to every attempt.</summary>
-    public HookHeaderList? CallHeaders { get; set; }
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1051", Justification = "A mutable struct changed in place: a property would hand out copies.")]
+    public HookHeaderList CallHeaders;
 
     /// <summary>A response a request hook answered with (the request is not sent).</summary>
     public HttpResponseMessage? ShortCircuit { get; set; }
