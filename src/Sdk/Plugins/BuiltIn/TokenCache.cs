@@ -66,7 +66,15 @@ internal sealed class TokenCache
     {
         lock (_lock)
         {
-            return _refreshing ??= RefreshCoreAsync();
+            if (_refreshing is null)
+            {
+                _refreshing = RefreshCoreAsync();
+
+                // A background refresh may fail with nobody awaiting it: observe the failure (callers that await still get it).
+                _refreshing.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            return _refreshing;
         }
     }
 
