@@ -79,7 +79,13 @@ public sealed class AuthenticationPlugin : ISdkPlugin, IDisposable
             return true;
         }
 
-        IReadOnlyDictionary<string, string> own = context.Request.Headers;
+        return SetsOwnHeader(context.Request);
+    }
+
+    /// <summary>Whether the request carries the credential's header itself (its value is sent, never the plugin's).</summary>
+    private bool SetsOwnHeader(ApiRequest request)
+    {
+        IReadOnlyDictionary<string, string> own = request.Headers;
         return _credential.HeaderName is { } header && own.Count > 0 && own.ContainsKey(header);
     }
 
@@ -125,7 +131,9 @@ public sealed class AuthenticationPlugin : ISdkPlugin, IDisposable
 
     private ValueTask OnResponse(ResponseContext context, CancellationToken cancellationToken)
     {
-        if (context.Response.StatusCode != HttpStatusCode.Unauthorized || !context.IsClientOrigin)
+        // A 401 to a request that carried its own Authorization header is its caller's answer: the provider's token was not
+        // sent, so refreshing it (and sending the request again with the same header) cannot change it.
+        if (context.Response.StatusCode != HttpStatusCode.Unauthorized || !context.IsClientOrigin || SetsOwnHeader(context.Request))
         {
             return default;
         }

@@ -21,7 +21,9 @@ public sealed class RedirectOptions
     /// <summary>
     /// The request headers a redirect to another origin carries (everything else, including <c>Authorization</c>, cookies,
     /// API key headers and the client's default headers, stays behind). The request's content headers travel with its body.
+    /// <c>Last-Event-ID</c> is among them so that a stream resumed through a redirect continues where it broke at the
+    /// target (the id is one the target itself sent).
     /// </summary>
-    /// <value><c>Accept</c>, <c>Accept-Encoding</c>, <c>Accept-Language</c>, <c>User-Agent</c>, <c>X-Client-Request-Id</c>.</value>
-    public IReadOnlyCollection<string> CrossOriginHeaders { get; init; } = ["Accept", "Accept-Encoding", "Accept-Language", "User-Agent", ClientDefaults.ClientRequestIdHeader];
+    /// <value><c>Accept</c>, <c>Accept-Encoding</c>, <c>Accept-Language</c>, <c>User-Agent</c>, <c>X-Client-Request-Id</c>, <c>Last-Event-ID</c>.</value>
+    public IReadOnlyCollection<string> CrossOriginHeaders { get; init; } = ["Accept", "Accept-Encoding", "Accept-Language", "User-Agent", ClientDefaults.ClientRequestIdHeader, "Last-Event-ID"];
 }

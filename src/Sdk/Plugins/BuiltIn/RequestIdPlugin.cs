@@ -64,13 +64,12 @@ public sealed class RequestIdPlugin : ISdkPlugin
     private ValueTask AddId(RequestContext context, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<string, string> own = context.Request.Headers;
-        if (own.Count > 0 && own.ContainsKey(_headerName))
+        if (own.Count == 0 || !own.TryGetValue(_headerName, out string? id))
         {
-            return default;
+            id = Ambient.Value ?? RandomIds.NewUuid();
+            context.Headers.Set(_headerName, id);
         }
 
-        string id = Ambient.Value ?? RandomIds.NewUuid();
-        context.Headers.Set(_headerName, id);
         if (Activity.Current is { IsAllDataRequested: true, Source.Name: SdkDiagnostics.Name } activity)
         {
             activity.SetTag("sdk.client_request_id", id);

@@ -39,43 +39,67 @@ internal sealed class TokenCache
 
             if (now < current.ExpiresOn)
             {
-                _ = Refresh(); // in the background: the current token is still good
+                _ = Refresh(current); // in the background: the current token is still good
                 return new ValueTask<Entry>(current);
             }
         }
 
-        return new ValueTask<Entry>(Refresh().WaitAsync(cancellationToken));
+        return new ValueTask<Entry>(Refresh(current).WaitAsync(cancellationToken));
     }
 
     /// <summary>The server refused <paramref name="headerValue"/>: forget it (unless a newer token replaced it already) and get a new one.</summary>
     public Task<Entry> RefreshAfterRejectionAsync(string? headerValue, CancellationToken cancellationToken)
     {
+        // Under the lock, so that a refresh that finishes meanwhile is either joined or seen, never followed by a second one.
+        Task<Entry> refresh;
         lock (_lock)
         {
-            if (_current is { } current && (headerValue is null || current.HeaderValue == headerValue))
+            if (_current is { } current)
             {
+                if (headerValue is not null && current.HeaderValue != headerValue)
+                {
+                    return Task.FromResult(current);
+                }
+
                 _current = null;
             }
+
+            refresh = RefreshLocked();
         }
 
-        Entry? fresh = _current;
-        return fresh is not null ? Task.FromResult(fresh) : Refresh().WaitAsync(cancellationToken);
+        return refresh.WaitAsync(cancellationToken);
     }
 
-    private Task<Entry> Refresh()
+    /// <summary>
+    /// The refresh in progress, or a new one, for a caller that found <paramref name="seen"/> (or no token) not good enough;
+    /// the token that replaced <paramref name="seen"/> if a refresh finished since the caller looked (no second refresh).
+    /// </summary>
+    private Task<Entry> Refresh(Entry? seen)
     {
+        DateTimeOffset now = _time.GetUtcNow();
         lock (_lock)
         {
-            if (_refreshing is null)
+            if (_current is { } latest && !ReferenceEquals(latest, seen) && now < latest.ExpiresOn)
             {
-                _refreshing = RefreshCoreAsync();
-
-                // A background refresh may fail with nobody awaiting it: observe the failure (callers that await still get it).
-                _refreshing.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                return Task.FromResult(latest);
             }
 
-            return _refreshing;
+            return RefreshLocked();
         }
+    }
+
+    /// <summary>The refresh in progress, or a new one; the caller holds <see cref="_lock"/>.</summary>
+    private Task<Entry> RefreshLocked()
+    {
+        if (_refreshing is null)
+        {
+            _refreshing = RefreshCoreAsync();
+
+            // A background refresh may fail with nobody awaiting it: observe the failure (callers that await still get it).
+            _refreshing.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return _refreshing;
     }
 
     private async Task<Entry> RefreshCoreAsync()
