@@ -141,13 +141,29 @@ public sealed class SdkClientBuilder
         return new SdkClient(options, new HttpTransport(new ConnectionManager(options, _handlerConfigurations)), disposeTransport: true, plugins);
     }
 
-    /// <summary>The built-in plugins that were neither removed nor replaced by one with their id, then the added ones.</summary>
+    /// <summary>
+    /// The built-in plugins that were not removed, a plugin of yours with a built-in's id taking that built-in's place (so it
+    /// keeps its rank among plugins of equal order), then the other added plugins.
+    /// </summary>
     private List<ISdkPlugin> WithBuiltIns(ClientOptions options)
     {
-        var added = new HashSet<string>(_plugins.Select(static p => p.Manifest?.Id ?? string.Empty), StringComparer.Ordinal);
-        List<ISdkPlugin> plugins = Sdk.Plugins.BuiltIn.BuiltInPlugins.CreateDefaults(options);
-        plugins.RemoveAll(p => _removed.Contains(p.Manifest.Id) || added.Contains(p.Manifest.Id));
-        plugins.AddRange(_plugins);
+        var plugins = new List<ISdkPlugin>();
+        var placed = new HashSet<ISdkPlugin>(ReferenceEqualityComparer.Instance);
+        foreach (ISdkPlugin builtIn in Sdk.Plugins.BuiltIn.BuiltInPlugins.CreateDefaults(options))
+        {
+            string id = builtIn.Manifest.Id;
+            if (_plugins.Find(p => p.Manifest?.Id == id) is { } replacement)
+            {
+                plugins.Add(replacement);
+                placed.Add(replacement);
+            }
+            else if (!_removed.Contains(id))
+            {
+                plugins.Add(builtIn);
+            }
+        }
+
+        plugins.AddRange(_plugins.Where(p => !placed.Contains(p)));
         return plugins;
     }
 
