@@ -31,6 +31,7 @@ internal static class CompareCommand
             new RawContender(server.BaseAddress),
             new SdkContender(server.BaseAddress),
             new OpenAiContender(server.BaseAddress),
+            .. args.Contains("--bare") ? [new SdkContender(server.BaseAddress, bare: true)] : Array.Empty<IContender>(),
         ];
 
         try

@@ -10,13 +10,15 @@ internal static class Report
     private const string Sdk = "sdk";
     private const string OpenAi = "openai";
     private const string ServerOnly = "server_only";
-    private static readonly string[] Clients = [Raw, Sdk, OpenAi];
+    private const string SdkBare = "sdk_bare";
+    private static readonly string[] AllClients = [Raw, Sdk, OpenAi, SdkBare];
 
     public static void Print(Dictionary<string, Results> results, Setup setup)
     {
         Results serverOnly = results[ServerOnly];
         Summary server = Summarize(serverOnly, setup, null);
-        Dictionary<string, Summary> s = Clients.ToDictionary(name => name, name => Summarize(results[name], setup, serverOnly));
+        string[] clients = [.. AllClients.Where(results.ContainsKey)];
+        Dictionary<string, Summary> s = clients.ToDictionary(name => name, name => Summarize(results[name], setup, serverOnly));
         double serverStreamBytes = Median(serverOnly.StreamAllocated);
         double serverBlockBytes = Median(serverOnly.UnaryAllocated);
 
@@ -59,6 +61,14 @@ internal static class Report
         Line($"unary.ratio.sdk_vs_raw={unaryVsRaw:0.000}");
         Line($"unary.ratio.sdk_vs_openai={s[Sdk].P50Microseconds / s[OpenAi].P50Microseconds:0.000}");
         Line($"unary.alloc_ratio.sdk_vs_raw={s[Sdk].AllocPerRequest / s[Raw].AllocPerRequest:0.000}");
+        if (s.TryGetValue(SdkBare, out Summary bare))
+        {
+            // What the built-in plugins and the credential cost, measured against the same client without them in the same run.
+            Line($"unary.ratio.sdk_vs_sdk_bare={s[Sdk].P50Microseconds / bare.P50Microseconds:0.000}");
+            Line($"unary.ratio.sdk_bare_vs_raw={bare.P50Microseconds / s[Raw].P50Microseconds:0.000}");
+            Line($"stream.ratio.sdk_vs_sdk_bare={s[Sdk].EventsPerSecond / bare.EventsPerSecond:0.000}");
+        }
+
         Comment($"targets: stream.ratio.sdk_vs_raw >= 0.95, stream.ratio.sdk_vs_openai >= 1.5, stream.alloc_ratio.sdk_vs_raw <= 1.1, unary.ratio.sdk_vs_raw <= 1.1");
         Line($"target.stream_throughput_vs_raw={Verdict(streamVsRaw >= 0.95)}");
         Line($"target.stream_throughput_vs_openai={Verdict(streamVsOpenAi >= 1.5)}");
@@ -100,7 +110,7 @@ internal static class Report
 
     private static void Each(Dictionary<string, Summary> summaries, string key, Func<Summary, double> value, string format)
     {
-        foreach (string name in Clients)
+        foreach (string name in summaries.Keys)
         {
             Console.WriteLine($"{key}.{name}={value(summaries[name]).ToString(format, CultureInfo.InvariantCulture)}");
         }

@@ -1,4 +1,5 @@
 using Sdk.Benchmarks.Model;
+using Sdk.Plugins.BuiltIn;
 
 namespace Sdk.Benchmarks.Compare;
 
@@ -10,12 +11,28 @@ internal sealed class SdkContender : IContender
 {
     private readonly SdkClient _client;
 
-    public SdkContender(Uri server)
+    /// <param name="server">The bench server.</param>
+    /// <param name="bare">
+    /// Without any built-in plugin and without the credential (<c>--bare</c>, reported as <c>sdk_bare</c>): a diagnostic that
+    /// shows what the built-ins cost in the same run.
+    /// </param>
+    public SdkContender(Uri server, bool bare = false)
     {
-        _client = SdkClient.Create(new ClientOptions { BaseAddress = new Uri(server, "v1/"), Credential = ApiCredential.Bearer("sk-bench") });
+        var options = new ClientOptions { BaseAddress = new Uri(server, "v1/"), Credential = bare ? null : ApiCredential.Bearer("sk-bench") };
+        SdkClientBuilder builder = SdkClient.CreateBuilder(options);
+        if (bare)
+        {
+            foreach (string id in (string[])[BuiltInPlugins.SdkHeaders, BuiltInPlugins.RequestId, BuiltInPlugins.Idempotency, BuiltInPlugins.Redirects])
+            {
+                builder.RemovePlugin(id);
+            }
+        }
+
+        _client = builder.Build();
+        Name = bare ? "sdk_bare" : "sdk";
     }
 
-    public string Name => "sdk";
+    public string Name { get; }
 
     public async Task<Decoded> StreamAsync(CancellationToken cancellationToken)
     {
