@@ -143,9 +143,10 @@ public sealed class PluginRegistry
             ObjectDisposedException.ThrowIf(_stopped, typeof(SdkClient));
             old = Volatile.Read(ref _current);
             var kept = new List<PluginGuard>(old.Plugins);
+            int index = -1;
             if (removedId is not null)
             {
-                int index = kept.FindIndex(p => p.Id == removedId);
+                index = kept.FindIndex(p => p.Id == removedId);
                 if (index < 0)
                 {
                     throw new PluginConfigurationException($"No plugin '{removedId}' is registered.", [removedId]);
@@ -155,7 +156,7 @@ public sealed class PluginRegistry
                 kept.RemoveAt(index);
             }
 
-            PluginSnapshot next = Compose(kept, added is null ? [] : [added]);
+            PluginSnapshot next = Compose(kept, added is null ? [] : [added], index);
             PluginGuard? addedGuard = added is null ? null : Array.Find(next.Plugins, p => ReferenceEquals(p.Plugin, added));
             if (addedGuard is not null && addedGuard.Manifest.Load == PluginLoad.Eager)
             {
@@ -183,29 +184,31 @@ public sealed class PluginRegistry
         await StopAsync(removed).ConfigureAwait(false);
     }
 
-    /// <summary>A snapshot of <paramref name="kept"/> (their guards, and so their failure counts, carry over) plus new plugins, in resolved order.</summary>
-    private PluginSnapshot Compose(List<PluginGuard> kept, IReadOnlyList<ISdkPlugin> added)
+    /// <summary>
+    /// A snapshot of <paramref name="kept"/> (their guards, and so their failure counts, carry over) plus new plugins, in
+    /// resolved order. The new plugins are registered at <paramref name="insertAt"/> (a replacement takes the place of the
+    /// plugin it replaces, so it keeps its rank among plugins of equal order), or after the kept ones.
+    /// </summary>
+    private PluginSnapshot Compose(List<PluginGuard> kept, IReadOnlyList<ISdkPlugin> added, int insertAt = -1)
     {
-        var guards = new List<PluginGuard>(kept);
+        int at = insertAt < 0 ? kept.Count : insertAt;
         var manifests = new List<PluginManifest>(kept.Select(static g => g.Manifest));
+        manifests.InsertRange(at, added.Select(plugin => plugin.Manifest ?? throw new ArgumentException($"The plugin {plugin.GetType().Name} has no manifest.", nameof(added))));
+        int[] order = PluginOrder.Resolve(manifests); // the set is valid: now register the new plugins
+
+        var guards = new List<PluginGuard>(kept);
+        var fresh = new List<PluginGuard>(added.Count);
         foreach (ISdkPlugin plugin in added)
         {
-            PluginManifest manifest = plugin.Manifest ?? throw new ArgumentException($"The plugin {plugin.GetType().Name} has no manifest.", nameof(added));
-            manifests.Add(manifest);
-            guards.Add(null!); // registered below, once the set is known to be valid
-        }
-
-        int[] order = PluginOrder.Resolve(manifests);
-        for (int i = kept.Count; i < guards.Count; i++)
-        {
-            ISdkPlugin plugin = added[i - kept.Count];
             var hooks = new PluginHooks(Secrets, _time);
             plugin.Register(hooks);
             hooks.Seal();
-            guards[i] = new PluginGuard(plugin, hooks, _options, _time, _events);
-            guards[i].Publish(PluginEventKind.Loaded, null, null);
+            var guard = new PluginGuard(plugin, hooks, _options, _time, _events);
+            guard.Publish(PluginEventKind.Loaded, null, null);
+            fresh.Add(guard);
         }
 
+        guards.InsertRange(at, fresh);
         return new PluginSnapshot([.. order.Select(i => guards[i])]);
     }
 
