@@ -63,10 +63,7 @@ public sealed class ApiCredential
     public static ApiCredential ApiKey(string key, string headerName = "x-api-key")
     {
         ValidateSecret(key, nameof(key));
-        if (!HeaderNames.IsValid(headerName))
-        {
-            throw new ArgumentException("The header name is not a valid HTTP token.", nameof(headerName));
-        }
+        HeaderNames.ThrowIfInvalidName(headerName, nameof(headerName));
 
         return new ApiCredential("ApiKey", headerName, null, null, key, null, TimeSpan.Zero);
     }
@@ -117,7 +114,7 @@ public sealed class ApiCredential
     internal static void ValidateSecret(string value, string parameterName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value, parameterName);
-        if (value.AsSpan().ContainsAny('\r', '\n'))
+        if (HeaderNames.HasLineBreak(value))
         {
             throw new ArgumentException("A credential must not contain a line break.", parameterName);
         }

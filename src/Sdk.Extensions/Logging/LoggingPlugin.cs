@@ -133,9 +133,9 @@ public sealed class LoggingPlugin : ISdkPlugin
 
     private void LogHeaders(HttpHeaders headers, bool request)
     {
-        foreach (KeyValuePair<string, IEnumerable<string>> header in headers.NonValidated.Select(static h => new KeyValuePair<string, IEnumerable<string>>(h.Key, h.Value)))
+        foreach (KeyValuePair<string, HeaderStringValues> header in headers.NonValidated)
         {
-            string value = IsMasked(header.Key) ? SecretRedactor.Mask : Redact(string.Join(", ", header.Value));
+            string value = IsMasked(header.Key) ? SecretRedactor.Mask : Redact(header.Value.ToString());
             if (request)
             {
                 SdkLog.RequestHeader(_logger, header.Key, value);

@@ -92,17 +92,9 @@ public sealed class PluginHooks
     /// <exception cref="ArgumentException">The name is not a valid header name, or the value has a line break.</exception>
     public PluginHooks AddHeader(string name, string value)
     {
-        ArgumentNullException.ThrowIfNull(value);
         ThrowIfSealed();
-        if (!HeaderNames.IsValid(name))
-        {
-            throw new ArgumentException($"'{name}' is not a valid header name.", nameof(name));
-        }
-
-        if (value.AsSpan().ContainsAny('\r', '\n'))
-        {
-            throw new ArgumentException("A header value must not contain a line break.", nameof(value));
-        }
+        HeaderNames.ThrowIfInvalidName(name, nameof(name));
+        HeaderNames.ThrowIfInvalidValue(value, nameof(value));
 
         _headers.Add(new(name, value));
         return this;

@@ -176,16 +176,8 @@ public sealed class ApiRequest
     /// <returns>This request.</returns>
     public ApiRequest WithHeader(string name, string value)
     {
-        if (!HeaderNames.IsValid(name))
-        {
-            throw new ArgumentException("The header name is not a valid HTTP token.", nameof(name));
-        }
-
-        ArgumentNullException.ThrowIfNull(value);
-        if (value.AsSpan().ContainsAny('\r', '\n'))
-        {
-            throw new ArgumentException("A header value must not contain a line break.", nameof(value));
-        }
+        HeaderNames.ThrowIfInvalidName(name, nameof(name));
+        HeaderNames.ThrowIfInvalidValue(value, nameof(value));
 
         (_headers ??= new(StringComparer.OrdinalIgnoreCase))[name] = value;
         return this;

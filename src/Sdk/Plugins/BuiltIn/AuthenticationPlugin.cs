@@ -119,14 +119,14 @@ public sealed class AuthenticationPlugin : ISdkPlugin, IDisposable
         ValueTask<TokenCache.Entry> token = _tokens!.GetAsync(cancellationToken);
         if (token.IsCompletedSuccessfully)
         {
-            context.Headers.Set("Authorization", token.Result.HeaderValue);
+            context.Headers.Set(_credential.HeaderName!, token.Result.HeaderValue);
             return default;
         }
 
-        return AttachLaterAsync(context, token);
+        return AttachLaterAsync(context, _credential.HeaderName!, token);
 
-        static async ValueTask AttachLaterAsync(RequestContext context, ValueTask<TokenCache.Entry> token) =>
-            context.Headers.Set("Authorization", (await token.ConfigureAwait(false)).HeaderValue);
+        static async ValueTask AttachLaterAsync(RequestContext context, string header, ValueTask<TokenCache.Entry> token) =>
+            context.Headers.Set(header, (await token.ConfigureAwait(false)).HeaderValue);
     }
 
     private ValueTask OnResponse(ResponseContext context, CancellationToken cancellationToken)
@@ -149,9 +149,11 @@ public sealed class AuthenticationPlugin : ISdkPlugin, IDisposable
 
     private async ValueTask RefreshAndRetryAsync(ResponseContext context, CancellationToken cancellationToken)
     {
-        AuthenticationHeaderValue? sent = context.Response.RequestMessage?.Headers.Authorization;
-        string? sentValue = sent is null ? null : sent.ToString();
-        await _tokens!.RefreshAfterRejectionAsync(sentValue, cancellationToken).ConfigureAwait(false);
+        // The value the refused attempt carried, so that a token another call refreshed meanwhile is not dropped too.
+        string? sent = context.Response.RequestMessage?.Headers.NonValidated.TryGetValues(_credential.HeaderName!, out HeaderStringValues values) == true
+            ? values.ToString()
+            : null;
+        await _tokens!.RefreshAfterRejectionAsync(sent, cancellationToken).ConfigureAwait(false);
         context.Properties.Set(RetriedKey, context.Attempt + 1);
         context.RetryNow();
     }

@@ -17,10 +17,7 @@ public sealed class IdempotencyPlugin : ISdkPlugin
     /// <exception cref="ArgumentException"><paramref name="headerName"/> is not a valid header name.</exception>
     public IdempotencyPlugin(string headerName = ClientDefaults.IdempotencyKeyHeader, IEnumerable<HttpMethod>? methods = null)
     {
-        if (!HeaderNames.IsValid(headerName))
-        {
-            throw new ArgumentException("The header name is not a valid HTTP token.", nameof(headerName));
-        }
+        HeaderNames.ThrowIfInvalidName(headerName, nameof(headerName));
 
         _headerName = headerName;
         _methods = methods is null ? [HttpMethod.Post] : [.. methods];

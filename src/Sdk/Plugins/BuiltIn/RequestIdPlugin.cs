@@ -20,10 +20,7 @@ public sealed class RequestIdPlugin : ISdkPlugin
     /// <exception cref="ArgumentException"><paramref name="headerName"/> is not a valid header name.</exception>
     public RequestIdPlugin(string headerName = ClientDefaults.ClientRequestIdHeader)
     {
-        if (!HeaderNames.IsValid(headerName))
-        {
-            throw new ArgumentException("The header name is not a valid HTTP token.", nameof(headerName));
-        }
+        HeaderNames.ThrowIfInvalidName(headerName, nameof(headerName));
 
         _headerName = headerName;
     }
@@ -44,7 +41,7 @@ public sealed class RequestIdPlugin : ISdkPlugin
     public static IDisposable BeginScope(string requestId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
-        if (requestId.AsSpan().ContainsAny('\r', '\n'))
+        if (HeaderNames.HasLineBreak(requestId))
         {
             throw new ArgumentException("A request id must not contain a line break.", nameof(requestId));
         }

@@ -23,7 +23,7 @@ public sealed class SdkHeadersPlugin : ISdkPlugin
         _headers = headers is null ? [] : [.. headers];
         foreach (KeyValuePair<string, string> header in _headers)
         {
-            if (!HeaderNames.IsValid(header.Key) || header.Value is null || header.Value.AsSpan().ContainsAny('\r', '\n'))
+            if (!HeaderNames.IsValid(header.Key) || header.Value is null || HeaderNames.HasLineBreak(header.Value))
             {
                 throw new ArgumentException($"The SDK header '{header.Key}' is invalid.", nameof(headers));
             }

@@ -9,6 +9,7 @@ internal sealed class TokenCache
 {
     private readonly Func<CancellationToken, ValueTask<AccessToken>> _provider;
     private readonly TimeSpan _refreshAhead;
+    private readonly string? _headerPrefix;
     private readonly TimeProvider _time;
     private readonly SecretRedactor _secrets;
     private readonly CancellationToken _lifetime;
@@ -20,6 +21,7 @@ internal sealed class TokenCache
     {
         _provider = credential.Provider!;
         _refreshAhead = credential.RefreshAhead;
+        _headerPrefix = credential.HeaderPrefix;
         _time = time;
         _secrets = secrets;
         _lifetime = lifetime;
@@ -109,7 +111,7 @@ internal sealed class TokenCache
         {
             AccessToken token = await _provider(_lifetime).ConfigureAwait(false);
             DateTimeOffset now = _time.GetUtcNow();
-            if (string.IsNullOrWhiteSpace(token.Token) || token.Token.AsSpan().ContainsAny('\r', '\n'))
+            if (string.IsNullOrWhiteSpace(token.Token) || HeaderNames.HasLineBreak(token.Token))
             {
                 throw new InvalidOperationException("The token provider returned an empty token or one with a line break.");
             }
@@ -123,7 +125,7 @@ internal sealed class TokenCache
             // Refresh ahead of expiry, by at most half the token's remaining life (a 10-minute token is not refreshed at once).
             TimeSpan life = token.ExpiresOn - now;
             TimeSpan ahead = _refreshAhead < life / 2 ? _refreshAhead : life / 2;
-            var entry = new Entry("Bearer " + token.Token, token.ExpiresOn - ahead, token.ExpiresOn);
+            var entry = new Entry(_headerPrefix + token.Token, token.ExpiresOn - ahead, token.ExpiresOn);
             _current = entry;
             return entry;
         }
