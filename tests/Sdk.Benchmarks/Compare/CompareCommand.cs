@@ -39,7 +39,8 @@ internal static class CompareCommand
             var measurement = new Measurement(contenders, expectedStream, expectedUnary, timeout.Token);
             await measurement.WarmUpAsync(passes: 3, streams: 1, requests: 300);
             await measurement.MeasureStreamsAsync(setup.Rounds);
-            await measurement.MeasureUnaryAsync(setup.Blocks, setup.RequestsPerBlock);
+            await measurement.MeasureUnaryLatencyAsync(setup.Blocks * setup.RequestsPerBlock);
+            await measurement.MeasureUnaryAllocationAsync(setup.Blocks, setup.RequestsPerBlock);
             Console.WriteLine($"# server {server.BaseAddress}: {setup.Events} chunk events, {(body.Length / (double)setup.Events).ToString("0.0", CultureInfo.InvariantCulture)} bytes each on the wire, then data: [DONE]");
             Report.Print(measurement.Results, setup);
         }

@@ -93,7 +93,36 @@ internal sealed class Measurement
         }
     }
 
-    public async Task MeasureUnaryAsync(int blocks, int requestsPerBlock)
+    /// <summary>
+    /// Times unary requests interleaved: each turn sends one request per contender, back to back, the first contender
+    /// rotating from turn to turn, so every contender's latencies are sampled over the same moments of the run and a slow
+    /// phase of a noisy machine lands on all of them alike instead of on whichever block it happened to hit.
+    /// </summary>
+    public async Task MeasureUnaryLatencyAsync(int requests)
+    {
+        foreach (IContender contender in _contenders)
+        {
+            Results[contender.Name].UnaryTicks.EnsureCapacity(requests);
+        }
+
+        Settle();
+        for (int turn = 0; turn < requests; turn++)
+        {
+            foreach (IContender contender in InRoundOrder(turn))
+            {
+                long start = Stopwatch.GetTimestamp();
+                Decoded decoded = await contender.UnaryAsync(_cancellationToken);
+                Results[contender.Name].UnaryTicks.Add(Stopwatch.GetTimestamp() - start);
+                Check(contender, decoded, _expectedUnary);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Measures unary allocation: alternating blocks of sequential requests per contender (allocation is a process-wide
+    /// counter, so it can only be attributed to one contender at a time), the first contender rotating from block to block.
+    /// </summary>
+    public async Task MeasureUnaryAllocationAsync(int blocks, int requestsPerBlock)
     {
         for (int block = 0; block < blocks; block++)
         {
@@ -101,14 +130,10 @@ internal sealed class Measurement
             {
                 Settle();
                 Results results = Results[contender.Name];
-                results.UnaryTicks.EnsureCapacity(results.UnaryTicks.Count + requestsPerBlock);
                 long allocated = GC.GetTotalAllocatedBytes(precise: true);
                 for (int i = 0; i < requestsPerBlock; i++)
                 {
-                    long start = Stopwatch.GetTimestamp();
-                    Decoded decoded = await contender.UnaryAsync(_cancellationToken);
-                    results.UnaryTicks.Add(Stopwatch.GetTimestamp() - start);
-                    Check(contender, decoded, _expectedUnary);
+                    Check(contender, await contender.UnaryAsync(_cancellationToken), _expectedUnary);
                 }
 
                 results.UnaryAllocated.Add(GC.GetTotalAllocatedBytes(precise: true) - allocated);

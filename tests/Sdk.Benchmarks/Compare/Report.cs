@@ -27,7 +27,8 @@ internal static class Report
         Comment($"alloc = median of GC.GetTotalAllocatedBytes(precise: true) deltas around each stream or unary block (all threads),");
         Comment($"  minus the same for server_only: a raw socket that sends the request and reads the response bytes without parsing,");
         Comment($"  so what is left is the client's own allocation; the server pre-renders its SSE body and writes it in 64 KiB slices");
-        Comment($"unary: {setup.Blocks} alternating blocks of {setup.RequestsPerBlock} sequential requests per contender; p50 over all {setup.Blocks * setup.RequestsPerBlock}");
+        Comment($"unary latency: {setup.Blocks * setup.RequestsPerBlock} turns of one request per contender, back to back (the first rotates each turn); p50 and p90 per contender");
+        Comment($"unary alloc: {setup.Blocks} alternating blocks of {setup.RequestsPerBlock} sequential requests per contender, median block");
         Comment($"cpu = process CPU time (user + system, all threads) per stream, median, minus server_only's: less disturbed by other processes than wall time");
         Comment($"server_only (subtracted): {serverStreamBytes / setup.Events:0.00} B/event, {server.CpuMicrosecondsPerEvent:0.00} us CPU/event, {serverBlockBytes / setup.RequestsPerBlock:0.0} B/request");
         foreach ((string name, Results r) in results)
