@@ -52,4 +52,16 @@ internal static class ClientDefaults
     public const string ClientRequestIdHeader = "X-Client-Request-Id";
     public const int MaxRedirects = 5;
     public const int MaxHookResends = 8;
+
+    public static readonly TimeSpan WebSocketKeepAliveInterval = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan WebSocketKeepAliveTimeout = TimeSpan.FromSeconds(20);
+    public const int WebSocketMaxMessageBytes = 4 * 1024 * 1024;
+    public const int WebSocketSendQueueCapacity = 256;
+    public static readonly TimeSpan WebSocketCloseTimeout = TimeSpan.FromSeconds(5);
+    public const int WebSocketReplayCapacity = 256;
+    public const int WebSocketInitialReceiveBuffer = 16 * 1024;
+    public const int WebSocketMaxSocketsPerEndpoint = 4;
+    public const int WebSocketMaxSubscriptionsPerSocket = 100;
+    public static readonly TimeSpan WebSocketIdleCloseDelay = TimeSpan.FromSeconds(30);
+    public const int WebSocketSubscriptionBuffer = 1024;
 }

@@ -72,6 +72,10 @@ public sealed class ClientOptions
     /// <value>See each property of <see cref="StreamingOptions"/>.</value>
     public StreamingOptions Streaming { get; set; } = new();
 
+    /// <summary>WebSocket sessions: keep-alive, message size, send queue, reconnects.</summary>
+    /// <value>See each property of <see cref="Sdk.WebSockets.WebSocketOptions"/>.</value>
+    public Sdk.WebSockets.WebSocketOptions WebSockets { get; set; } = new();
+
     /// <summary>The connection pool settings.</summary>
     /// <value>See each property of <see cref="ConnectionOptions"/>.</value>
     public ConnectionOptions Connections { get; set; } = new();
@@ -110,6 +114,7 @@ public sealed class ClientOptions
             Timeouts = Timeouts?.Clone()!,
             Streaming = Streaming?.Clone()!,
             Connections = Connections?.Clone()!,
+            WebSockets = WebSockets?.Clone()!,
             MaxErrorBodyBytes = MaxErrorBodyBytes,
             MaxResponseBytes = MaxResponseBytes,
             ErrorType = ErrorType,

@@ -67,6 +67,14 @@ internal static class ClientOptionsValidator
         ValidatePlugins(options.Plugins, errors);
         ValidateStreaming(options.Streaming, errors);
         ValidateConnections(options.Connections, errors);
+        if (options.WebSockets is null)
+        {
+            errors.Add("WebSockets is required.");
+        }
+        else
+        {
+            options.WebSockets.Validate(errors, "WebSockets.");
+        }
 
         if (options.MaxErrorBodyBytes < 0)
         {

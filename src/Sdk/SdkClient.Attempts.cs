@@ -166,7 +166,9 @@ public sealed partial class SdkClient
             {
                 try
                 {
-                    response = await _transport.SendAsync(message, call.Scope.AttemptToken).ConfigureAwait(false);
+                    response = call.WebSocket is { } handshake
+                        ? await _transport.ConnectWebSocketAsync(message, handshake, call.Scope.AttemptToken).ConfigureAwait(false)
+                        : await _transport.SendAsync(message, call.Scope.AttemptToken).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -225,7 +227,7 @@ public sealed partial class SdkClient
             }
         }
 
-        return call.OnSuccess is { } onSuccess && response.IsSuccessStatusCode
+        return call.OnSuccess is { } onSuccess && (response.IsSuccessStatusCode || WebSockets.WebSocketConnected.IsUpgrade(response))
             ? await onSuccess(response, call).ConfigureAwait(false)
             : Outcome.FromResult<object>(response);
     }

@@ -36,6 +36,16 @@ internal static class SdkDiagnostics
 
     public static readonly Histogram<double> PluginDuration = Meter.CreateHistogram<double>("sdk.plugin.duration", "ms", "How long a hook took (tag: plugin).");
 
+    public static readonly Counter<long> WebSocketConnects = Meter.CreateCounter<long>("sdk.websocket.connects", "{connection}", "WebSocket handshakes that succeeded, reconnects included (tag: endpoint).");
+
+    public static readonly Counter<long> WebSocketReconnects = Meter.CreateCounter<long>("sdk.websocket.reconnects", "{attempt}", "Reconnect attempts of WebSocket sessions whose socket broke (tag: reason).");
+
+    public static readonly Counter<long> WebSocketMessages = Meter.CreateCounter<long>("sdk.websocket.messages", "{message}", "WebSocket messages received or written (tag: direction, in or out).");
+
+    public static readonly Counter<long> WebSocketBytes = Meter.CreateCounter<long>("sdk.websocket.bytes", "By", "WebSocket message bytes received or written (tag: direction, in or out).");
+
+    public static readonly UpDownCounter<long> WebSocketSendQueueDepth = Meter.CreateUpDownCounter<long>("sdk.websocket.send_queue.depth", "{message}", "Messages waiting in WebSocket send queues.");
+
     public static readonly Counter<long> CircuitTransitions = Meter.CreateCounter<long>("sdk.client.circuit.transitions", "{transition}", "Circuit state changes of an endpoint (tags: endpoint, state).");
 
     /// <summary>Starts the activity of one call, or returns <see langword="null"/> when nobody listens.</summary>

@@ -79,6 +79,9 @@ internal sealed class CallAttempts
     /// <summary>The outcome of the attempt made before the retry pipeline started, handed to it as its first attempt.</summary>
     public Outcome<object>? Replay { get; set; }
 
+    /// <summary>For a WebSocket handshake: what the transport needs to open the socket; <see langword="null"/> for HTTP calls.</summary>
+    public Sdk.WebSockets.WebSocketHandshake? WebSocket { get; init; }
+
     /// <summary>The plugins the call started with (<see cref="PluginSnapshot.Empty"/> when the client has none).</summary>
     public PluginSnapshot Plugins { get; set; } = PluginSnapshot.Empty;
 

@@ -32,6 +32,20 @@ public abstract class SdkTransport : IAsyncDisposable
         return pending.IsCompletedSuccessfully ? new ValueTask<HttpResponseMessage>(Complete(request, pending.Result)) : AwaitAsync(request, pending);
     }
 
+    /// <summary>
+    /// Opens a WebSocket with the handshake <paramref name="request"/> (its URI and headers, after the request hooks): a
+    /// <c>101</c> response whose content holds the socket, or the status and headers of a refused handshake.
+    /// </summary>
+    internal ValueTask<HttpResponseMessage> ConnectWebSocketAsync(HttpRequestMessage request, Sdk.WebSockets.WebSocketHandshake handshake, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return ConnectWebSocketCoreAsync(request, handshake, cancellationToken);
+    }
+
+    /// <summary>The transport's WebSocket handshake; transports without WebSockets refuse.</summary>
+    internal virtual ValueTask<HttpResponseMessage> ConnectWebSocketCoreAsync(HttpRequestMessage request, Sdk.WebSockets.WebSocketHandshake handshake, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not open WebSockets; use the client's default HTTP transport or an HttpTransport.");
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,405 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using Sdk.Plugins;
+
+namespace Sdk.WebSockets;
+
+public sealed partial class WebSocketSession<TSend, TReceive>
+{
+    private readonly bool _trackReceive;
+    private byte[] _receiveBuffer;
+    private int _reading;
+    private long _eventIndex;
+    private WebSocketMessageType _currentType;
+    private int _currentLength;
+    private TReceive? _current;
+    private long? _currentSequence;
+
+    /// <summary>
+    /// The messages as they arrive, decoded, across reconnects, until the session is closed (normally, by either side): then
+    /// the enumeration ends. Heartbeat replies, messages already delivered (by sequence number) and messages a stream-event
+    /// hook dropped are skipped.
+    /// </summary>
+    /// <param name="cancellationToken">Stops reading (and aborts the current socket; the next read reconnects).</param>
+    /// <returns>The messages.</returns>
+    /// <exception cref="WebSocketSessionException">The session failed: see <see cref="WebSocketSessionException.Reason"/>.</exception>
+    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
+    public async IAsyncEnumerable<TReceive> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        BeginRead();
+        try
+        {
+            using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token) : null;
+            CancellationToken token = linked?.Token ?? _stopping.Token;
+            while (await ReceiveNextAsync(token, cancellationToken).ConfigureAwait(false))
+            {
+                yield return _current!;
+            }
+        }
+        finally
+        {
+            EndRead();
+        }
+    }
+
+    /// <summary>
+    /// The messages with their raw bytes, type and sequence number (see <see cref="WebSocketMessage{T}"/>); otherwise as
+    /// <see cref="ReadAllAsync"/>. Each message's <see cref="WebSocketMessage{T}.Data"/> is valid until the next is read.
+    /// </summary>
+    /// <param name="cancellationToken">Stops reading (and aborts the current socket; the next read reconnects).</param>
+    /// <returns>The messages.</returns>
+    /// <exception cref="WebSocketSessionException">The session failed: see <see cref="WebSocketSessionException.Reason"/>.</exception>
+    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
+    public async IAsyncEnumerable<WebSocketMessage<TReceive>> ReadMessagesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        BeginRead();
+        try
+        {
+            using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token) : null;
+            CancellationToken token = linked?.Token ?? _stopping.Token;
+            while (await ReceiveNextAsync(token, cancellationToken).ConfigureAwait(false))
+            {
+                yield return new WebSocketMessage<TReceive>(_currentType, _receiveBuffer.AsMemory(0, _currentLength), _current!, _currentSequence);
+            }
+        }
+        finally
+        {
+            EndRead();
+        }
+    }
+
+    /// <summary>Reads the next message (a reply to a request you sent, a greeting); otherwise as <see cref="ReadAllAsync"/>.</summary>
+    /// <param name="cancellationToken">Stops waiting (and aborts the current socket; the next read reconnects).</param>
+    /// <returns>The message.</returns>
+    /// <exception cref="WebSocketSessionException">The session failed, or was closed before a message arrived (<see cref="WebSocketFailureReason.SessionClosed"/>).</exception>
+    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
+    public async ValueTask<TReceive> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        BeginRead();
+        try
+        {
+            using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token) : null;
+            return await ReceiveNextAsync(linked?.Token ?? _stopping.Token, cancellationToken).ConfigureAwait(false)
+                ? _current!
+                : throw Closed("no message arrived");
+        }
+        finally
+        {
+            EndRead();
+        }
+    }
+
+    private void BeginRead()
+    {
+        if (Interlocked.Exchange(ref _reading, 1) != 0)
+        {
+            throw new InvalidOperationException("A WebSocket session has one reader at a time; another read is in progress.");
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0 && _receiveBuffer.Length == 0, this);
+    }
+
+    private void EndRead()
+    {
+        _current = default;
+        Volatile.Write(ref _reading, 0);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            ReturnReceiveBuffer();
+        }
+    }
+
+    private void ReturnReceiveBuffer()
+    {
+        byte[] buffer = Interlocked.Exchange(ref _receiveBuffer, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Receives until a message to deliver (in <see cref="_current"/>): reassembles frames up to the size limit, handles the
+    /// close handshake, reconnects after a break, drops duplicates and heartbeat replies, runs the stream-event hooks.
+    /// <see langword="false"/> when the session was closed normally.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReceiveNextAsync(CancellationToken token, CancellationToken callerToken)
+    {
+        while (true)
+        {
+            if (_failure is { } failed)
+            {
+                if (failed is WebSocketSessionException { Reason: WebSocketFailureReason.SessionClosed })
+                {
+                    return false;
+                }
+
+                throw failed;
+            }
+
+            WebSocketConnection connection = _connection!;
+            WebSocket socket = connection.Socket;
+            ValueWebSocketReceiveResult result;
+            int length = 0;
+            try
+            {
+                if (_trackReceive)
+                {
+                    BeginWaiting();
+                }
+
+                while (true)
+                {
+                    if (length == _receiveBuffer.Length)
+                    {
+                        if (length >= _settings.MaxMessageBytes)
+                        {
+                            await FailTooLargeAsync(connection).ConfigureAwait(false);
+                            continue; // throws the failure at the top of the loop
+                        }
+
+                        GrowReceiveBuffer(length);
+                    }
+
+                    result = await socket.ReceiveAsync(_receiveBuffer.AsMemory(length), token).ConfigureAwait(false);
+                    length += result.Count;
+                    if (result.EndOfMessage || result.MessageType == WebSocketMessageType.Close)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex) when (callerToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The read was canceled.", ex, callerToken);
+            }
+            catch (Exception ex) when (_failure is null && !Stopped)
+            {
+                if (!await TryReconnectAsync(connection, Classify(ex, connection)).ConfigureAwait(false))
+                {
+                    throw _failure!;
+                }
+
+                continue;
+            }
+            catch (Exception) when (Stopped)
+            {
+                // Closed or failed meanwhile: a failure is reported at the top of the loop; a close this side started ends the read.
+                if (_failure is null)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+            finally
+            {
+                if (_trackReceive)
+                {
+                    EndWaiting();
+                }
+            }
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                if (await OnCloseReceivedAsync(connection).ConfigureAwait(false))
+                {
+                    continue; // reconnected
+                }
+
+                return false;
+            }
+
+            CountReceived(length);
+            if (!TryDecode(connection, result.MessageType, length, out TReceive value))
+            {
+                continue; // failed: thrown at the top of the loop
+            }
+
+            _replay?.Acknowledge(value);
+            long? sequence = _options.SequenceOf?.Invoke(value);
+            if (sequence is { } seq && _lastSequence is { } last && seq <= last)
+            {
+                continue; // sent again after a reconnect: already delivered
+            }
+
+            if (_options.IsHeartbeatReply is { } isReply && isReply(value))
+            {
+                continue;
+            }
+
+            if (connection.HookEvent is { } hookEvent)
+            {
+                StreamHookEvent hooked = hookEvent;
+                hooked.EventType = result.MessageType == WebSocketMessageType.Text ? "text" : "binary";
+                hooked.EventId = sequence?.ToString(CultureInfo.InvariantCulture);
+                hooked.Data = _receiveBuffer.AsMemory(0, length);
+                hooked.Item = value;
+                hooked.ItemReplaced = false;
+                hooked.Dropped = false;
+                hooked.Index = _eventIndex++;
+                await HookRunner.RunAsync(connection.Plugins.StreamEvents, HookKind.StreamEvent, new StreamEventHookCall(hooked), token).ConfigureAwait(false);
+                hooked.Data = default;
+                if (hooked.Dropped || (hooked.ItemReplaced && hooked.Item is not TReceive))
+                {
+                    if (sequence is not null)
+                    {
+                        _lastSequence = sequence;
+                    }
+
+                    continue;
+                }
+
+                if (hooked.ItemReplaced)
+                {
+                    value = (TReceive)hooked.Item!;
+                }
+
+                hooked.Item = null;
+            }
+
+            if (sequence is not null)
+            {
+                _lastSequence = sequence;
+            }
+
+            _current = value;
+            _currentType = result.MessageType;
+            _currentLength = length;
+            _currentSequence = sequence;
+            Interlocked.Increment(ref _delivered);
+            return true;
+        }
+    }
+
+    private void GrowReceiveBuffer(int length)
+    {
+        int size = (int)Math.Min((long)_receiveBuffer.Length * 2, _settings.MaxMessageBytes);
+        byte[] larger = ArrayPool<byte>.Shared.Rent(size);
+        _receiveBuffer.AsSpan(0, length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_receiveBuffer);
+        _receiveBuffer = larger;
+    }
+
+    private bool TryDecode(WebSocketConnection connection, WebSocketMessageType type, int length, out TReceive value)
+    {
+        try
+        {
+            value = _receiveCodec.Decode(_receiveBuffer.AsSpan(0, length), type);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            value = default!;
+            _ = CloseQuietlyAsync(connection, WebSocketCloseStatus.InvalidPayloadData, "invalid message");
+            Stop(new WebSocketSessionException(
+                WebSocketFailureReason.InvalidMessage,
+                $"{_request}: a {(type == WebSocketMessageType.Text ? "text" : "binary")} message of {length} bytes could not be decoded as {typeof(TReceive).Name}: {ex.Message}",
+                messagesDelivered: MessagesReceived,
+                innerException: ex));
+            return false;
+        }
+    }
+
+    /// <summary>A message beyond the limit: close with 1009 and fail (the same message would come again after a reconnect).</summary>
+    private async ValueTask FailTooLargeAsync(WebSocketConnection connection)
+    {
+        await CloseQuietlyAsync(connection, WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
+        Stop(new WebSocketSessionException(
+            WebSocketFailureReason.MessageTooLarge,
+            $"{_request}: a message was larger than the limit of {_settings.MaxMessageBytes} bytes; the socket was closed with 1009.",
+            WebSocketCloseStatus.MessageTooBig,
+            messagesDelivered: MessagesReceived));
+    }
+
+    /// <summary>Sends a close frame, within the close timeout, ignoring a socket already gone.</summary>
+    private async Task CloseQuietlyAsync(WebSocketConnection connection, WebSocketCloseStatus status, string description)
+    {
+        using var timeout = new CancellationTokenSource(_settings.CloseTimeout, _time);
+        bool locked = false;
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            locked = true;
+            if (connection.Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await connection.Socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
+            }
+
+            CloseStatus ??= status;
+            CloseStatusDescription ??= description;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
+        {
+            // Gone already: the socket is released by the caller's Stop.
+        }
+        finally
+        {
+            if (locked)
+            {
+                _sendLock.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The peer's close frame: answers it, then ends the reader (a normal close, or one this side started), reconnects (going
+    /// away, restart, try later, server error), or fails with the status. <see langword="true"/> when reconnected.
+    /// </summary>
+    private async ValueTask<bool> OnCloseReceivedAsync(WebSocketConnection connection)
+    {
+        WebSocket socket = connection.Socket;
+        WebSocketCloseStatus? status = socket.CloseStatus;
+        string? description = socket.CloseStatusDescription;
+        bool initiatedHere = Stopped;
+        if (!initiatedHere)
+        {
+            await CloseQuietlyAsync(connection, status ?? WebSocketCloseStatus.NormalClosure, description ?? string.Empty).ConfigureAwait(false);
+        }
+
+        CloseStatus = status;
+        CloseStatusDescription = description;
+        _closeReceived.TrySetResult();
+        if (initiatedHere || status is WebSocketCloseStatus.NormalClosure or null)
+        {
+            if (!initiatedHere)
+            {
+                Stop(new WebSocketSessionException(WebSocketFailureReason.SessionClosed, $"{_request}: the server closed the session.", status, description, MessagesReceived));
+            }
+
+            return false;
+        }
+
+        var failure = new WebSocketSessionException(
+            WebSocketFailureReason.ClosedByServer,
+            string.Create(CultureInfo.InvariantCulture, $"{_request}: the server closed the socket with {(int)status} ({status}){(string.IsNullOrEmpty(description) ? string.Empty : ": " + description)}."),
+            status,
+            description,
+            MessagesReceived);
+        if (await TryReconnectAsync(connection, failure).ConfigureAwait(false))
+        {
+            CloseStatus = null;
+            CloseStatusDescription = null;
+            return true;
+        }
+
+        throw _failure!;
+    }
+
+    private void CountReceived(int bytes)
+    {
+        if (_trackReceive)
+        {
+            MarkReceived();
+        }
+
+        if (SdkDiagnostics.WebSocketMessages.Enabled)
+        {
+            SdkDiagnostics.WebSocketMessages.Add(1, new KeyValuePair<string, object?>("direction", "in"));
+            SdkDiagnostics.WebSocketBytes.Add(bytes, new KeyValuePair<string, object?>("direction", "in"));
+        }
+    }
+}
