@@ -70,6 +70,56 @@ public sealed partial class SdkClient
         return session;
     }
 
+    /// <summary>
+    /// Creates a pool of sockets to one WebSocket endpoint that multiplexes logical subscriptions, routed by a key read from
+    /// each message (see <see cref="WebSocketPool{TSend, TReceive}"/>). No socket opens before the first subscription.
+    /// </summary>
+    /// <typeparam name="TSend">The type sent.</typeparam>
+    /// <typeparam name="TReceive">The type received.</typeparam>
+    /// <param name="request">The path, query, headers and subprotocols of every socket.</param>
+    /// <param name="sendType">The metadata of <typeparamref name="TSend"/>.</param>
+    /// <param name="receiveType">The metadata of <typeparamref name="TReceive"/>.</param>
+    /// <param name="options">The routing key, subscribe and unsubscribe messages, and limits.</param>
+    /// <returns>The pool; dispose it to close its sockets.</returns>
+    /// <exception cref="ArgumentException">The options are invalid (for example no <see cref="WebSocketPoolOptions{TSend, TReceive}.RouteKey"/>).</exception>
+    public WebSocketPool<TSend, TReceive> CreateWebSocketPool<TSend, TReceive>(
+        WebSocketRequest request,
+        JsonTypeInfo<TSend> sendType,
+        JsonTypeInfo<TReceive> receiveType,
+        WebSocketPoolOptions<TSend, TReceive> options) =>
+        CreateWebSocketPool(request, WebSocketCodec.Json(sendType), WebSocketCodec.Json(receiveType), options);
+
+    /// <summary>Creates a pool of multiplexed sockets with codecs of your choice; otherwise as the JSON overload.</summary>
+    /// <typeparam name="TSend">The type sent.</typeparam>
+    /// <typeparam name="TReceive">The type received.</typeparam>
+    /// <param name="request">The path, query, headers and subprotocols of every socket.</param>
+    /// <param name="sendCodec">Encodes sent messages.</param>
+    /// <param name="receiveCodec">Decodes received messages.</param>
+    /// <param name="options">The routing key, subscribe and unsubscribe messages, and limits.</param>
+    /// <returns>The pool; dispose it to close its sockets.</returns>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public WebSocketPool<TSend, TReceive> CreateWebSocketPool<TSend, TReceive>(
+        WebSocketRequest request,
+        WebSocketCodec<TSend> sendCodec,
+        WebSocketCodec<TReceive> receiveCodec,
+        WebSocketPoolOptions<TSend, TReceive> options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(sendCodec);
+        ArgumentNullException.ThrowIfNull(receiveCodec);
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfDisposed();
+        WebSocketPoolOptions<TSend, TReceive> copy = options.Clone();
+        var errors = new List<string>();
+        copy.Validate(errors);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"Invalid WebSocket pool options: {string.Join(" ", errors)}", nameof(options));
+        }
+
+        return new WebSocketPool<TSend, TReceive>(this, request, sendCodec, receiveCodec, copy, _lifetime.Token);
+    }
+
     internal WebSocketSession<TSend, TReceive> CreateSession<TSend, TReceive>(
         WebSocketRequest request,
         WebSocketCodec<TSend> sendCodec,
