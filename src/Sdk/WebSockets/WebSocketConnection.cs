@@ -19,10 +19,6 @@ internal sealed class WebSocketConnection
         Call = call;
         Plugins = plugins;
         Endpoint = call.Endpoint;
-        if (plugins.StreamEvents.Length > 0)
-        {
-            HookEvent = new StreamHookEvent(call, typeof(object));
-        }
     }
 
     public WebSocket Socket { get; }
@@ -37,8 +33,8 @@ internal sealed class WebSocketConnection
 
     public Endpoint? Endpoint { get; }
 
-    /// <summary>The reusable event the stream-event hooks see, when the snapshot has any.</summary>
-    public StreamHookEvent? HookEvent { get; }
+    /// <summary>The reusable event the stream-event hooks see, created by the session on the first message when the snapshot has any.</summary>
+    public StreamHookEvent? HookEvent { get; set; }
 
     /// <summary>Set by a watchdog (idle, heartbeat) just before it aborts the socket, so the failure is reported as what it was.</summary>
     public WebSocketFailureReason? AbortReason { get; private set; }

@@ -231,9 +231,9 @@ public sealed partial class WebSocketSession<TSend, TReceive>
                 continue;
             }
 
-            if (connection.HookEvent is { } hookEvent)
+            if (connection.Plugins.StreamEvents.Length > 0)
             {
-                StreamHookEvent hooked = hookEvent;
+                StreamHookEvent hooked = connection.HookEvent ??= new StreamHookEvent(connection.Call, typeof(TReceive));
                 hooked.EventType = result.MessageType == WebSocketMessageType.Text ? "text" : "binary";
                 hooked.EventId = sequence?.ToString(CultureInfo.InvariantCulture);
                 hooked.Data = _receiveBuffer.AsMemory(0, length);
@@ -243,7 +243,7 @@ public sealed partial class WebSocketSession<TSend, TReceive>
                 hooked.Index = _eventIndex++;
                 await HookRunner.RunAsync(connection.Plugins.StreamEvents, HookKind.StreamEvent, new StreamEventHookCall(hooked), token).ConfigureAwait(false);
                 hooked.Data = default;
-                if (hooked.Dropped || (hooked.ItemReplaced && hooked.Item is not TReceive))
+                if (hooked.Dropped || (hooked.ItemReplaced && hooked.Item is null))
                 {
                     if (sequence is not null)
                     {
