@@ -80,7 +80,13 @@ public sealed class HttpTransport : SdkTransport
                 throw new OperationCanceledException(ex.Message, ex, cancellationToken);
             }
 
-            // No answer (refused, reset, a bad upgrade): a connection failure, as a plain request's would be.
+            if (ex.WebSocketErrorCode is WebSocketError.UnsupportedProtocol or WebSocketError.HeaderError or WebSocketError.UnsupportedVersion)
+            {
+                // The server answered 101 but the upgrade is not acceptable (another subprotocol, a wrong accept key): not transient.
+                throw new WebSocketSessionException(WebSocketFailureReason.ProtocolViolation, $"WebSocket {request.RequestUri!.AbsolutePath}: the server's upgrade was not acceptable: {ex.Message}", innerException: ex);
+            }
+
+            // No answer (refused, reset): a connection failure, as a plain request's would be.
             throw ex.InnerException as HttpRequestException ?? new HttpRequestException(HttpRequestError.Unknown, ex.Message, ex);
         }
         catch

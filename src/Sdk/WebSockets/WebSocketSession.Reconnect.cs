@@ -189,7 +189,8 @@ public sealed partial class WebSocketSession<TSend, TReceive>
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            if (e is WebSocketException && e.Message.Contains("keep-alive", StringComparison.OrdinalIgnoreCase))
+            // .NET reports it as Faulted with a message naming the KeepAliveTimeout (no error code of its own).
+            if (e is WebSocketException && e.Message.Contains("KeepAliveTimeout", StringComparison.Ordinal))
             {
                 return true;
             }
