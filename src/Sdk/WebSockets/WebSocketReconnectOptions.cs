@@ -11,7 +11,11 @@ public sealed class WebSocketReconnectOptions
     /// <value><see langword="true"/>.</value>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>How many reconnect attempts in a row may fail before the session gives up; the count starts again once a reconnect succeeds.</summary>
+    /// <summary>
+    /// How many reconnect attempts may follow one another without a message getting through (received or written) before
+    /// the session gives up: a handshake that succeeds but whose socket breaks or is closed again at once counts too, and
+    /// backs off like a failed one. The count starts again with the next message.
+    /// </summary>
     /// <value>5.</value>
     public int MaxAttempts { get; set; } = ClientDefaults.MaxResumeAttempts;
 

@@ -271,6 +271,11 @@ public sealed partial class WebSocketSession<TSend, TReceive>
             _currentLength = length;
             _currentSequence = sequence;
             Interlocked.Increment(ref _delivered);
+            if (_attemptsWithoutProgress != 0)
+            {
+                Volatile.Write(ref _attemptsWithoutProgress, 0);
+            }
+
             return true;
         }
     }

@@ -69,9 +69,12 @@ public sealed partial class WebSocketSession<TSend, TReceive>
         WebSocketReconnectOptions options = _settings.Reconnect;
         CancellationToken stopping = _stopping.Token;
         Exception last = failure;
-        for (int attempt = 0; attempt < options.MaxAttempts; attempt++)
+        // The attempts count from the last message that went through (either way), not from the last handshake: a server
+        // that accepts and at once closes (or breaks) again backs off, and gives up after MaxAttempts such rounds.
+        for (int attempt = Volatile.Read(ref _attemptsWithoutProgress); attempt < options.MaxAttempts; attempt++)
         {
             WebSocketConnection? next = null;
+            Volatile.Write(ref _attemptsWithoutProgress, attempt + 1);
             try
             {
                 TimeSpan delay = options.Delay(attempt);

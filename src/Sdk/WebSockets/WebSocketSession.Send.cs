@@ -223,6 +223,11 @@ public sealed partial class WebSocketSession<TSend, TReceive>
     private void CountSent(int bytes)
     {
         Interlocked.Increment(ref _sent);
+        if (_attemptsWithoutProgress != 0)
+        {
+            Volatile.Write(ref _attemptsWithoutProgress, 0);
+        }
+
         if (SdkDiagnostics.WebSocketMessages.Enabled)
         {
             SdkDiagnostics.WebSocketMessages.Add(1, new KeyValuePair<string, object?>("direction", "out"));

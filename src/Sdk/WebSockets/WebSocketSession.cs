@@ -45,6 +45,7 @@ public sealed partial class WebSocketSession<TSend, TReceive> : IAsyncDisposable
     private long _delivered;
     private long _sent;
     private long? _lastSequence;
+    private int _attemptsWithoutProgress;
 
     internal WebSocketSession(
         SdkClient client,
