@@ -142,7 +142,7 @@ public sealed partial class WebSocketSession<TSend, TReceive>
 
             WebSocketConnection connection = _connection!;
             WebSocket socket = connection.Socket;
-            ValueWebSocketReceiveResult result;
+            ValueWebSocketReceiveResult result = default;
             int length = 0;
             try
             {
@@ -151,20 +151,21 @@ public sealed partial class WebSocketSession<TSend, TReceive>
                     BeginWaiting();
                 }
 
+                int limit = _settings.MaxMessageBytes;
                 while (true)
                 {
+                    if (length >= limit)
+                    {
+                        break; // more of this message is coming: too large (handled below, outside the catch)
+                    }
+
                     if (length == _receiveBuffer.Length)
                     {
-                        if (length >= _settings.MaxMessageBytes)
-                        {
-                            await FailTooLargeAsync(connection).ConfigureAwait(false);
-                            continue; // throws the failure at the top of the loop
-                        }
-
                         GrowReceiveBuffer(length);
                     }
 
-                    result = await socket.ReceiveAsync(_receiveBuffer.AsMemory(length), token).ConfigureAwait(false);
+                    // Never more than the limit: the pool may hand out a larger array.
+                    result = await socket.ReceiveAsync(_receiveBuffer.AsMemory(length, Math.Min(_receiveBuffer.Length, limit) - length), token).ConfigureAwait(false);
                     length += result.Count;
                     if (result.EndOfMessage || result.MessageType == WebSocketMessageType.Close)
                     {
@@ -201,6 +202,12 @@ public sealed partial class WebSocketSession<TSend, TReceive>
                 {
                     EndWaiting();
                 }
+            }
+
+            if (length >= _settings.MaxMessageBytes && !result.EndOfMessage)
+            {
+                await FailTooLargeAsync(connection).ConfigureAwait(false);
+                continue; // throws the failure at the top of the loop
             }
 
             if (result.MessageType == WebSocketMessageType.Close)

@@ -197,8 +197,9 @@ public sealed partial class WebSocketSession<TSend, TReceive>
 
             return true;
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
+            // The session stopped (closed, failed, disposed) while this message waited or was being written: it is dropped.
             if (reserved)
             {
                 _replay!.Unreserve();

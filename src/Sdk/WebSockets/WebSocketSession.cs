@@ -200,9 +200,9 @@ public sealed partial class WebSocketSession<TSend, TReceive> : IAsyncDisposable
             {
                 await sender.ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or WebSocketSessionException)
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketSessionException or WebSocketException or IOException or ObjectDisposedException)
             {
-                // The send loop ends with the session.
+                // The send loop ends with the session; a failure it met was reported to the reader and the senders.
             }
         }
 

@@ -35,10 +35,13 @@ public sealed class WebSocketReconnectTests
         List<WsMessage> messages = await WsTestClient.ReadToEndAsync(session, cts.Token);
 
         Assert.Equal(WsTestClient.Range(1, 200), messages.Select(m => m.Seq!.Value));
-        int expectedConnections = (200 / killAfter) + 1; // the socket that sends message 200 is killed too; the next one closes normally
-        Assert.Equal(expectedConnections - 1, session.Reconnects);
-        Assert.Equal(expectedConnections, server.Path("ws/seq-msg").Connections);
-        Assert.Equal(Enumerable.Range(0, expectedConnections), reconnects);
+        // At least one socket per kill (the one that sends message 200 is killed too; the next one closes normally). An
+        // abort (RST) may also discard messages still unread in the client's socket buffer: the next socket resumes from the
+        // last one delivered, so that costs a connection, never a message.
+        int minimumConnections = (200 / killAfter) + 1;
+        Assert.InRange(session.Reconnects, minimumConnections - 1, 200);
+        Assert.Equal(session.Reconnects + 1, server.Path("ws/seq-msg").Connections);
+        Assert.Equal(Enumerable.Range(0, session.Reconnects + 1), reconnects);
         Assert.Equal(200, session.LastSequence);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, session.CloseStatus);
     }
