@@ -121,7 +121,6 @@ public sealed class WebSocketLimitsTests
                 continue;
             }
 
-            Assert.True(session.SendQueueDepth is 4 or 5, $"depth {session.SendQueueDepth} at send {sent}, sent {session.MessagesSent}");
             give.Cancel();
             try
             {
