@@ -26,23 +26,8 @@ public sealed partial class WebSocketSession<TSend, TReceive>
     /// <returns>The messages.</returns>
     /// <exception cref="WebSocketSessionException">The session failed: see <see cref="WebSocketSessionException.Reason"/>.</exception>
     /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
-    public async IAsyncEnumerable<TReceive> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        BeginRead();
-        try
-        {
-            using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token) : null;
-            CancellationToken token = linked?.Token ?? _stopping.Token;
-            while (await ReceiveNextAsync(token, cancellationToken).ConfigureAwait(false))
-            {
-                yield return _current!;
-            }
-        }
-        finally
-        {
-            EndRead();
-        }
-    }
+    public IAsyncEnumerable<TReceive> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        new SessionReader<TSend, TReceive, TReceive>(this, static s => s._current!, cancellationToken);
 
     /// <summary>
     /// The messages with their raw bytes, type and sequence number (see <see cref="WebSocketMessage{T}"/>); otherwise as
@@ -52,23 +37,11 @@ public sealed partial class WebSocketSession<TSend, TReceive>
     /// <returns>The messages.</returns>
     /// <exception cref="WebSocketSessionException">The session failed: see <see cref="WebSocketSessionException.Reason"/>.</exception>
     /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
-    public async IAsyncEnumerable<WebSocketMessage<TReceive>> ReadMessagesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        BeginRead();
-        try
-        {
-            using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token) : null;
-            CancellationToken token = linked?.Token ?? _stopping.Token;
-            while (await ReceiveNextAsync(token, cancellationToken).ConfigureAwait(false))
-            {
-                yield return new WebSocketMessage<TReceive>(_currentType, _receiveBuffer.AsMemory(0, _currentLength), _current!, _currentSequence);
-            }
-        }
-        finally
-        {
-            EndRead();
-        }
-    }
+    public IAsyncEnumerable<WebSocketMessage<TReceive>> ReadMessagesAsync(CancellationToken cancellationToken = default) =>
+        new SessionReader<TSend, TReceive, WebSocketMessage<TReceive>>(
+            this,
+            static s => new WebSocketMessage<TReceive>(s._currentType, s._receiveBuffer.AsMemory(0, s._currentLength), s._current!, s._currentSequence),
+            cancellationToken);
 
     /// <summary>Reads the next message (a reply to a request you sent, a greeting); otherwise as <see cref="ReadAllAsync"/>.</summary>
     /// <param name="cancellationToken">Stops waiting (and aborts the current socket; the next read reconnects).</param>
@@ -91,7 +64,14 @@ public sealed partial class WebSocketSession<TSend, TReceive>
         }
     }
 
-    private void BeginRead()
+    /// <summary>The token a read's receives run under: the session's, linked with the caller's when it can fire.</summary>
+    internal CancellationToken ReadToken(CancellationToken callerToken, out CancellationTokenSource? linked)
+    {
+        linked = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken, _stopping.Token) : null;
+        return linked?.Token ?? _stopping.Token;
+    }
+
+    internal void BeginRead()
     {
         if (Interlocked.Exchange(ref _reading, 1) != 0)
         {
@@ -101,7 +81,7 @@ public sealed partial class WebSocketSession<TSend, TReceive>
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0 && _receiveBuffer.Length == 0, this);
     }
 
-    private void EndRead()
+    internal void EndRead()
     {
         _current = default;
         Volatile.Write(ref _reading, 0);
@@ -125,8 +105,55 @@ public sealed partial class WebSocketSession<TSend, TReceive>
     /// close handshake, reconnects after a break, drops duplicates and heartbeat replies, runs the stream-event hooks.
     /// <see langword="false"/> when the session was closed normally.
     /// </summary>
+    internal ValueTask<bool> ReceiveNextAsync(CancellationToken token, CancellationToken callerToken)
+    {
+        // The fast path: a whole message already buffered by the socket, no watchdog to feed, no hook to run. No state
+        // machine, no clock read; anything else (a partial message, a close, an error, a wait) goes to the general loop,
+        // which takes over the receive already started.
+        if (_failure is not null || _trackReceive || _connection is not { } connection || connection.Plugins.StreamEvents.Length > 0)
+        {
+            return ReceiveLoopAsync(null, default, null, token, callerToken);
+        }
+
+        ValueTask<ValueWebSocketReceiveResult> pending;
+        try
+        {
+            pending = connection.Socket.ReceiveAsync(_receiveBuffer.AsMemory(0, Math.Min(_receiveBuffer.Length, _settings.MaxMessageBytes)), token);
+        }
+        catch (Exception ex)
+        {
+            pending = ValueTask.FromException<ValueWebSocketReceiveResult>(ex);
+        }
+
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return ReceiveLoopAsync(connection, pending, null, token, callerToken);
+        }
+
+        ValueWebSocketReceiveResult result = pending.Result; // consumed once: the loop gets the result, not the task
+        if (result.EndOfMessage && result.MessageType != WebSocketMessageType.Close)
+        {
+            CountReceived(result.Count);
+            return TryAccept(connection, result.MessageType, result.Count)
+                ? new ValueTask<bool>(true)
+                : ReceiveLoopAsync(null, default, null, token, callerToken); // skipped (a repeat, a heartbeat reply) or failed
+        }
+
+        return ReceiveLoopAsync(connection, default, result, token, callerToken);
+    }
+
+    /// <summary>
+    /// The general receive loop. A receive the fast path began on <paramref name="startedOn"/> (into the start of the
+    /// buffer) is continued instead of starting one: <paramref name="started"/> while pending, or its
+    /// <paramref name="startedResult"/> once completed.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReceiveNextAsync(CancellationToken token, CancellationToken callerToken)
+    private async ValueTask<bool> ReceiveLoopAsync(
+        WebSocketConnection? startedOn,
+        ValueTask<ValueWebSocketReceiveResult> started,
+        ValueWebSocketReceiveResult? startedResult,
+        CancellationToken token,
+        CancellationToken callerToken)
     {
         while (true)
         {
@@ -140,7 +167,7 @@ public sealed partial class WebSocketSession<TSend, TReceive>
                 throw failed;
             }
 
-            WebSocketConnection connection = _connection!;
+            WebSocketConnection connection = startedOn ?? _connection!;
             WebSocket socket = connection.Socket;
             ValueWebSocketReceiveResult result = default;
             int length = 0;
@@ -164,8 +191,17 @@ public sealed partial class WebSocketSession<TSend, TReceive>
                         GrowReceiveBuffer(length);
                     }
 
-                    // Never more than the limit: the pool may hand out a larger array.
-                    result = await socket.ReceiveAsync(_receiveBuffer.AsMemory(length, Math.Min(_receiveBuffer.Length, limit) - length), token).ConfigureAwait(false);
+                    if (startedOn is not null)
+                    {
+                        startedOn = null;
+                        result = startedResult ?? await started.ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // Never more than the limit: the pool may hand out a larger array.
+                        result = await socket.ReceiveAsync(_receiveBuffer.AsMemory(length, Math.Min(_receiveBuffer.Length, limit) - length), token).ConfigureAwait(false);
+                    }
+
                     length += result.Count;
                     if (result.EndOfMessage || result.MessageType == WebSocketMessageType.Close)
                     {
@@ -221,6 +257,16 @@ public sealed partial class WebSocketSession<TSend, TReceive>
             }
 
             CountReceived(length);
+            if (connection.Plugins.StreamEvents.Length == 0)
+            {
+                if (TryAccept(connection, result.MessageType, length))
+                {
+                    return true;
+                }
+
+                continue; // skipped, or failed (thrown at the top of the loop)
+            }
+
             if (!TryDecode(connection, result.MessageType, length, out TReceive value))
             {
                 continue; // failed: thrown at the top of the loop
@@ -273,17 +319,54 @@ public sealed partial class WebSocketSession<TSend, TReceive>
                 _lastSequence = sequence;
             }
 
-            _current = value;
-            _currentType = result.MessageType;
-            _currentLength = length;
-            _currentSequence = sequence;
-            Interlocked.Increment(ref _delivered);
-            if (_attemptsWithoutProgress != 0)
-            {
-                Volatile.Write(ref _attemptsWithoutProgress, 0);
-            }
-
+            Deliver(value, result.MessageType, length, sequence);
             return true;
+        }
+    }
+
+    /// <summary>A whole message, without hooks: decoded, acknowledged, checked for a repeat or a heartbeat reply, delivered. <see langword="false"/> when skipped or failed.</summary>
+    private bool TryAccept(WebSocketConnection connection, WebSocketMessageType type, int length)
+    {
+        if (!TryDecode(connection, type, length, out TReceive value))
+        {
+            return false;
+        }
+
+        _replay?.Acknowledge(value);
+        long? sequence = null;
+        if (_options.SequenceOf is { } sequenceOf)
+        {
+            sequence = sequenceOf(value);
+            if (sequence is { } seq && _lastSequence is { } last && seq <= last)
+            {
+                return false; // sent again after a reconnect: already delivered
+            }
+        }
+
+        if (_options.IsHeartbeatReply is { } isReply && isReply(value))
+        {
+            return false;
+        }
+
+        if (sequence is not null)
+        {
+            _lastSequence = sequence;
+        }
+
+        Deliver(value, type, length, sequence);
+        return true;
+    }
+
+    private void Deliver(TReceive value, WebSocketMessageType type, int length, long? sequence)
+    {
+        _current = value;
+        _currentType = type;
+        _currentLength = length;
+        _currentSequence = sequence;
+        Volatile.Write(ref _delivered, _delivered + 1); // one reader at a time
+        if (_attemptsWithoutProgress != 0)
+        {
+            Volatile.Write(ref _attemptsWithoutProgress, 0);
         }
     }
 

@@ -54,6 +54,18 @@ internal static class Payloads
         return (Encoding.UTF8.GetBytes(text.ToString()), textLength);
     }
 
+    /// <summary>
+    /// The chunk events of <see cref="CreateSseBody"/> as <paramref name="count"/> WebSocket messages (the JSON of each
+    /// <c>data:</c> line), and the total text length they carry.
+    /// </summary>
+    public static (byte[][] Messages, long TextLength) CreateChunkMessages(int count)
+    {
+        (byte[] body, long textLength) = CreateSseBody(count);
+        string[] events = Encoding.UTF8.GetString(body).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        byte[][] messages = [.. events.Take(count).Select(e => Encoding.UTF8.GetBytes(e["data: ".Length..]))];
+        return (messages, textLength);
+    }
+
     private static ChatRequest CreateRequest(bool? stream) => new()
     {
         Model = "gpt-4o",
