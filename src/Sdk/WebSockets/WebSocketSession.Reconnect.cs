@@ -123,9 +123,12 @@ public sealed partial class WebSocketSession<TSend, TReceive>
             }
         }
 
+        string why = ReferenceEquals(last, failure)
+            ? string.Create(CultureInfo.InvariantCulture, $"The session gave up after {options.MaxAttempts} reconnects in a row that got no message through.")
+            : $"It could not be re-established: {last.Message}";
         Interlocked.CompareExchange(ref _failure, new WebSocketSessionException(
             failure.Reason,
-            string.Create(CultureInfo.InvariantCulture, $"{_request}: {failure.Message} It could not be re-established: {last.Message}"),
+            $"{failure.Message} {why}",
             failure.CloseStatus,
             failure.CloseDescription,
             MessagesReceived,
