@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Quickstart;
 
-/// <summary>The demo API: a chat SSE stream, an NDJSON feed, a cursor-paginated list and a unary lookup.</summary>
+/// <summary>The demo API: a chat SSE stream, an NDJSON feed, a cursor-paginated list, a unary lookup and an assistant WebSocket.</summary>
 internal static class DemoEndpoints
 {
     private static readonly DemoFaults Faults = new();
@@ -32,6 +32,7 @@ internal static class DemoEndpoints
         api.MapGet("/events", StreamFeedAsync);
         api.MapGet("/customers", ListCustomers);
         api.MapGet("/customers/{id}", GetCustomer);
+        api.Map("/assistant", DemoAssistant.RunAsync);
     }
 
     /// <summary>Writes the error body both OpenAI and Stripe use.</summary>

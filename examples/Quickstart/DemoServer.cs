@@ -46,6 +46,7 @@ internal sealed class DemoServer : IAsyncDisposable
 
             await next(context);
         });
+        app.UseWebSockets();
         DemoEndpoints.Map(app.MapGroup("/v1"));
 
         await app.StartAsync(cancellationToken);

@@ -21,6 +21,7 @@ internal static class DemoTour
             await ListStep.RunAsync(client, summary, cancellationToken);
             await UnaryStep.RunAsync(client, summary, cancellationToken);
             await ErrorStep.RunAsync(client, summary, cancellationToken);
+            await WebSocketStep.RunAsync(client, summary, cancellationToken);
         }
 
         summary.Print(TimeProvider.System.GetElapsedTime(started));

@@ -38,3 +38,6 @@ public sealed record ErrorEnvelope(ErrorDetail Error);
 
 /// <summary>The error itself.</summary>
 public sealed record ErrorDetail(string Type, string Message);
+
+/// <summary>A message of the assistant WebSocket: the client sends <c>ask</c>, the server answers <c>reply</c> with the same id.</summary>
+public sealed record AssistantMessage(string Type, int Id, string Text);

@@ -12,4 +12,5 @@ namespace Quickstart;
 [JsonSerializable(typeof(Customer))]
 [JsonSerializable(typeof(CustomerList))]
 [JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(AssistantMessage))]
 public sealed partial class QuickstartJson : JsonSerializerContext;
