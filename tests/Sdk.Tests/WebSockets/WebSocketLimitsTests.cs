@@ -28,14 +28,7 @@ public sealed class WebSocketLimitsTests
         await using SdkClient client = WsTestClient.Create(server.BaseAddress, o => o.WebSockets.MaxMessageBytes = 64 * 1024);
         await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, "ws", cancellationToken: cts.Token);
 
-        var received = new List<WsMessage>();
-        WebSocketSessionException ex = await Assert.ThrowsAsync<WebSocketSessionException>(async () =>
-        {
-            await foreach (WsMessage message in session.ReadAllAsync(cts.Token))
-            {
-                received.Add(message);
-            }
-        });
+        (List<WsMessage> received, WebSocketSessionException ex) = await WsTestClient.ReadUntilFailureAsync(session, cts.Token);
 
         Assert.Equal(WebSocketFailureReason.MessageTooLarge, ex.Reason);
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, ex.CloseStatus);

@@ -30,14 +30,7 @@ public sealed class WebSocketProtocolTests
         await using SdkClient client = WsTestClient.Create(server.BaseAddress);
         await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, "ws", cancellationToken: cts.Token);
 
-        var received = new List<WsMessage>();
-        WebSocketSessionException ex = await Assert.ThrowsAsync<WebSocketSessionException>(async () =>
-        {
-            await foreach (WsMessage message in session.ReadAllAsync(cts.Token))
-            {
-                received.Add(message);
-            }
-        });
+        (List<WsMessage> received, WebSocketSessionException ex) = await WsTestClient.ReadUntilFailureAsync(session, cts.Token);
 
         Assert.Equal(WebSocketFailureReason.ProtocolViolation, ex.Reason);
         Assert.Equal(1, Assert.Single(received).Seq);
@@ -101,14 +94,7 @@ public sealed class WebSocketProtocolTests
         await using SdkClient client = WsTestClient.Create(server.BaseAddress, o => o.WebSockets.Reconnect.Enabled = false);
         await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, "ws", cancellationToken: cts.Token);
 
-        var received = new List<WsMessage>();
-        WebSocketSessionException ex = await Assert.ThrowsAsync<WebSocketSessionException>(async () =>
-        {
-            await foreach (WsMessage message in session.ReadAllAsync(cts.Token))
-            {
-                received.Add(message);
-            }
-        });
+        (List<WsMessage> received, WebSocketSessionException ex) = await WsTestClient.ReadUntilFailureAsync(session, cts.Token);
 
         Assert.Equal(WebSocketFailureReason.ConnectionLost, ex.Reason);
         Assert.Equal(1, Assert.Single(received).Seq);

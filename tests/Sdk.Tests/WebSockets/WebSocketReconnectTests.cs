@@ -70,14 +70,7 @@ public sealed class WebSocketReconnectTests
         await using SdkClient client = WsTestClient.Create(server.BaseAddress, o => o.WebSockets.Reconnect.Enabled = false);
         await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, "ws/seq?count=100&killAfter=7", cancellationToken: cts.Token);
 
-        var received = new List<WsMessage>();
-        WebSocketSessionException ex = await Assert.ThrowsAsync<WebSocketSessionException>(async () =>
-        {
-            await foreach (WsMessage message in session.ReadAllAsync(cts.Token))
-            {
-                received.Add(message);
-            }
-        });
+        (List<WsMessage> received, WebSocketSessionException ex) = await WsTestClient.ReadUntilFailureAsync(session, cts.Token);
 
         Assert.Equal(WebSocketFailureReason.ConnectionLost, ex.Reason);
         Assert.Equal(7, ex.MessagesDelivered);

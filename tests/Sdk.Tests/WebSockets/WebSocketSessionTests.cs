@@ -183,14 +183,7 @@ public sealed class WebSocketSessionTests
         await using SdkClient client = WsTestClient.Create(server.BaseAddress);
         await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, $"ws/close?code={code}&reason={Uri.EscapeDataString(reason)}&after=2", cancellationToken: cts.Token);
 
-        var received = new List<WsMessage>();
-        WebSocketSessionException ex = await Assert.ThrowsAsync<WebSocketSessionException>(async () =>
-        {
-            await foreach (WsMessage message in session.ReadAllAsync(cts.Token))
-            {
-                received.Add(message);
-            }
-        });
+        (List<WsMessage> received, WebSocketSessionException ex) = await WsTestClient.ReadUntilFailureAsync(session, cts.Token);
         Assert.Equal(WebSocketFailureReason.ClosedByServer, ex.Reason);
         Assert.Equal((WebSocketCloseStatus)code, ex.CloseStatus);
         Assert.Equal(reason, ex.CloseDescription);

@@ -53,6 +53,20 @@ internal static class WsTestClient
         return messages;
     }
 
+    /// <summary>Reads until the session fails; returns what was delivered before and the failure.</summary>
+    public static async Task<(List<WsMessage> Received, WebSocketSessionException Failure)> ReadUntilFailureAsync(WebSocketSession<WsMessage, WsMessage> session, CancellationToken cancellationToken)
+    {
+        var received = new List<WsMessage>();
+        WebSocketSessionException failure = await Assert.ThrowsAsync<WebSocketSessionException>(async () =>
+        {
+            await foreach (WsMessage message in session.ReadAllAsync(cancellationToken))
+            {
+                received.Add(message);
+            }
+        });
+        return (received, failure);
+    }
+
     public static IEnumerable<long> Range(long first, long last)
     {
         for (long i = first; i <= last; i++)
