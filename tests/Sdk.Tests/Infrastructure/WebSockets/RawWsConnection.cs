@@ -86,8 +86,11 @@ public sealed class RawWsConnection
         }
     }
 
+    /// <inheritdoc cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>
+    public Task WriteAsync(byte[] bytes, CancellationToken cancellationToken = default) => WriteAsync(bytes.AsMemory(), cancellationToken);
+
     /// <summary>Writes the frames one after the other in one write.</summary>
-    public Task WriteAsync(params byte[][] frames) => WriteAsync(Frames.Concat(frames));
+    public Task WriteAsync(params byte[][] frames) => WriteAsync(Frames.Concat(frames).AsMemory(), CancellationToken.None);
 
     /// <summary>Reads the client's next frame yourself (only when <see cref="RawWsOptions.DrainClient"/> is false, during the script).</summary>
     public Task<RawWsFrame?> ReadFrameAsync(CancellationToken cancellationToken)
