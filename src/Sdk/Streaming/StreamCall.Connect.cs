@@ -282,8 +282,7 @@ internal sealed partial class StreamCall<T>
             return serverInterval is { } interval ? (interval < options.MaxServerRetryInterval ? interval : options.MaxServerRetryInterval) : TimeSpan.Zero;
         }
 
-        double ceiling = Math.Min(options.MaxDelay.TotalMilliseconds, options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1) * 2);
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+        return ReconnectBackoff.Jittered(attempt, options.BaseDelay, options.MaxDelay);
     }
 
     private void RecordResume(Endpoint endpoint, int attempt, TimeSpan delay, string? lastEventId)

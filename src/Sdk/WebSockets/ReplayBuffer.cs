@@ -11,17 +11,6 @@ internal sealed class ReplayBuffer<TSend, TReceive>(int capacity, Func<TReceive,
     private readonly List<OutgoingMessage<TSend>> _pending = [];
     private readonly Lock _lock = new();
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _pending.Count;
-            }
-        }
-    }
-
     public Task ReserveAsync(CancellationToken cancellationToken) => _room.WaitAsync(cancellationToken);
 
     public void Unreserve() => _room.Release();

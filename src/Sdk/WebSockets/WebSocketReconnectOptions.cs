@@ -32,16 +32,7 @@ public sealed class WebSocketReconnectOptions
 
     internal WebSocketReconnectOptions Clone() => (WebSocketReconnectOptions)MemberwiseClone();
 
-    internal TimeSpan Delay(int attempt)
-    {
-        if (attempt == 0)
-        {
-            return TimeSpan.Zero;
-        }
-
-        double ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1) * 2);
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
-    }
+    internal TimeSpan Delay(int attempt) => attempt == 0 ? TimeSpan.Zero : ReconnectBackoff.Jittered(attempt, BaseDelay, MaxDelay);
 
     internal void Validate(List<string> errors, string prefix)
     {

@@ -257,35 +257,14 @@ public sealed partial class WebSocketSession<TSend, TReceive>
             }
 
             CountReceived(length);
-            if (connection.Plugins.StreamEvents.Length == 0)
+            if (!TryPrepare(connection, result.MessageType, length, out TReceive value, out long? sequence))
             {
-                if (TryAccept(connection, result.MessageType, length))
-                {
-                    return true;
-                }
-
                 continue; // skipped, or failed (thrown at the top of the loop)
-            }
-
-            if (!TryDecode(connection, result.MessageType, length, out TReceive value))
-            {
-                continue; // failed: thrown at the top of the loop
-            }
-
-            _replay?.Acknowledge(value);
-            long? sequence = _options.SequenceOf?.Invoke(value);
-            if (sequence is { } seq && _lastSequence is { } last && seq <= last)
-            {
-                continue; // sent again after a reconnect: already delivered
-            }
-
-            if (_options.IsHeartbeatReply is { } isReply && isReply(value))
-            {
-                continue;
             }
 
             if (connection.Plugins.StreamEvents.Length > 0)
             {
+                // The hooks may await: the message's bytes stay in the receive buffer until they are done.
                 StreamHookEvent hooked = connection.HookEvent ??= new StreamHookEvent(connection.Call, typeof(TReceive));
                 hooked.EventType = result.MessageType == WebSocketMessageType.Text ? "text" : "binary";
                 hooked.EventId = sequence?.ToString(CultureInfo.InvariantCulture);
@@ -314,26 +293,37 @@ public sealed partial class WebSocketSession<TSend, TReceive>
                 hooked.Item = null;
             }
 
-            if (sequence is not null)
-            {
-                _lastSequence = sequence;
-            }
-
             Deliver(value, result.MessageType, length, sequence);
             return true;
         }
     }
 
-    /// <summary>A whole message, without hooks: decoded, acknowledged, checked for a repeat or a heartbeat reply, delivered. <see langword="false"/> when skipped or failed.</summary>
+    /// <summary>A whole message, without hooks: prepared, then delivered. <see langword="false"/> when skipped or failed.</summary>
     private bool TryAccept(WebSocketConnection connection, WebSocketMessageType type, int length)
     {
-        if (!TryDecode(connection, type, length, out TReceive value))
+        if (!TryPrepare(connection, type, length, out TReceive value, out long? sequence))
+        {
+            return false;
+        }
+
+        Deliver(value, type, length, sequence);
+        return true;
+    }
+
+    /// <summary>
+    /// Decodes a whole message, hands it to the acknowledgement matcher, and says whether it is for the reader:
+    /// <see langword="false"/> for a repeat (by sequence number), a heartbeat reply, or a message that could not be decoded
+    /// (the session then failed).
+    /// </summary>
+    private bool TryPrepare(WebSocketConnection connection, WebSocketMessageType type, int length, out TReceive value, out long? sequence)
+    {
+        sequence = null;
+        if (!TryDecode(connection, type, length, out value))
         {
             return false;
         }
 
         _replay?.Acknowledge(value);
-        long? sequence = null;
         if (_options.SequenceOf is { } sequenceOf)
         {
             sequence = sequenceOf(value);
@@ -343,22 +333,16 @@ public sealed partial class WebSocketSession<TSend, TReceive>
             }
         }
 
-        if (_options.IsHeartbeatReply is { } isReply && isReply(value))
-        {
-            return false;
-        }
+        return _options.IsHeartbeatReply is not { } isReply || !isReply(value);
+    }
 
+    private void Deliver(TReceive value, WebSocketMessageType type, int length, long? sequence)
+    {
         if (sequence is not null)
         {
             _lastSequence = sequence;
         }
 
-        Deliver(value, type, length, sequence);
-        return true;
-    }
-
-    private void Deliver(TReceive value, WebSocketMessageType type, int length, long? sequence)
-    {
         _current = value;
         _currentType = type;
         _currentLength = length;

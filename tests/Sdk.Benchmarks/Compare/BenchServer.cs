@@ -1,13 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Sdk.Benchmarks.Model;
 
 namespace Sdk.Benchmarks.Compare;
@@ -30,34 +25,17 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>The server's root, for example <c>http://127.0.0.1:41234/</c>.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress { get; private init; } = null!;
 
     public static async Task<BenchServer> StartAsync(byte[] sseBody)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MinResponseDataRate = null;
-            kestrel.Listen(IPAddress.Loopback, 0);
-        });
-
-        WebApplication app = builder.Build();
-        var server = new BenchServer(app, sseBody);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        BenchServer? server = null;
+        (WebApplication app, Uri baseAddress) = await LocalKestrel.StartAsync(app => app.Run(context => server!.HandleAsync(context)));
+        server = new BenchServer(app, sseBody) { BaseAddress = baseAddress };
         return server;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(cts.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LocalKestrel.StopAsync(_app);
 
     private async Task HandleAsync(HttpContext context)
     {

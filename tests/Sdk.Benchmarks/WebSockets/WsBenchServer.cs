@@ -1,12 +1,7 @@
-using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Sdk.Benchmarks.Compare;
 
 namespace Sdk.Benchmarks.WebSockets;
 
@@ -26,36 +21,23 @@ internal sealed class WsBenchServer : IAsyncDisposable
         _messages = messages;
     }
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress { get; private init; } = null!;
 
     public Uri WebSocketUri => new($"ws://127.0.0.1:{BaseAddress.Port}/ws");
 
     public static async Task<WsBenchServer> StartAsync(byte[][] messages)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        WsBenchServer? server = null;
+        (WebApplication app, Uri baseAddress) = await LocalKestrel.StartAsync(app =>
         {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0);
+            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+            app.Map("/ws", context => server!.HandleAsync(context));
         });
-
-        WebApplication app = builder.Build();
-        var server = new WsBenchServer(app, messages);
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
-        app.Map("/ws", server.HandleAsync);
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        server = new WsBenchServer(app, messages) { BaseAddress = baseAddress };
         return server;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(cts.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LocalKestrel.StopAsync(_app);
 
     private async Task HandleAsync(HttpContext context)
     {
