@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.WebSockets;
 using Sdk.WebSockets;
 
 namespace Sdk.Transport;
@@ -40,82 +37,8 @@ public sealed class HttpTransport : SdkTransport
         new(_invoker.SendAsync(request, cancellationToken));
 
     /// <inheritdoc />
-    internal override async ValueTask<HttpResponseMessage> ConnectWebSocketCoreAsync(HttpRequestMessage request, WebSocketHandshake handshake, CancellationToken cancellationToken)
-    {
-        var socket = new ClientWebSocket();
-        ClientWebSocketOptions options = socket.Options;
-        options.CollectHttpResponseDetails = true;
-        options.KeepAliveInterval = handshake.KeepAliveInterval;
-        options.KeepAliveTimeout = handshake.KeepAliveTimeout;
-        foreach (string subProtocol in handshake.SubProtocols)
-        {
-            options.AddSubProtocol(subProtocol);
-        }
-
-        foreach (KeyValuePair<string, HeaderStringValues> header in request.Headers.NonValidated)
-        {
-            if (!WebSocketHandshake.IsHandshakeHeader(header.Key))
-            {
-                options.SetRequestHeader(header.Key, header.Value.ToString());
-            }
-        }
-
-        try
-        {
-            await socket.ConnectAsync(WebSocketHandshake.ToWebSocketUri(request.RequestUri!), _invoker, cancellationToken).ConfigureAwait(false);
-        }
-        catch (WebSocketException) when (socket.HttpStatusCode != 0 && socket.HttpStatusCode != HttpStatusCode.SwitchingProtocols)
-        {
-            // The server answered, but not with an upgrade: hand its status and headers to the pipeline like any response.
-            var refused = new HttpResponseMessage(socket.HttpStatusCode) { RequestMessage = request, Content = new ByteArrayContent([]) };
-            CopyHeaders(socket.HttpResponseHeaders, refused);
-            socket.Dispose();
-            return refused;
-        }
-        catch (WebSocketException ex)
-        {
-            socket.Dispose();
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(ex.Message, ex, cancellationToken);
-            }
-
-            if (ex.WebSocketErrorCode is WebSocketError.UnsupportedProtocol or WebSocketError.HeaderError or WebSocketError.UnsupportedVersion)
-            {
-                // The server answered 101 but the upgrade is not acceptable (another subprotocol, a wrong accept key): not transient.
-                throw new WebSocketSessionException(WebSocketFailureReason.ProtocolViolation, $"WebSocket {request.RequestUri!.AbsolutePath}: the server's upgrade was not acceptable: {ex.Message}", innerException: ex);
-            }
-
-            // No answer (refused, reset): a connection failure, as a plain request's would be.
-            throw ex.InnerException as HttpRequestException ?? new HttpRequestException(HttpRequestError.Unknown, ex.Message, ex);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        var response = new HttpResponseMessage(HttpStatusCode.SwitchingProtocols) { RequestMessage = request, Content = new WebSocketContent(socket) };
-        CopyHeaders(socket.HttpResponseHeaders, response);
-        socket.HttpResponseHeaders = null;
-        return response;
-    }
-
-    private static void CopyHeaders(IReadOnlyDictionary<string, IEnumerable<string>>? headers, HttpResponseMessage response)
-    {
-        if (headers is null)
-        {
-            return;
-        }
-
-        foreach (KeyValuePair<string, IEnumerable<string>> header in headers)
-        {
-            if (!response.Headers.TryAddWithoutValidation(header.Key, header.Value))
-            {
-                response.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-    }
+    internal override ValueTask<HttpResponseMessage> ConnectWebSocketCoreAsync(HttpRequestMessage request, WebSocketHandshake handshake, CancellationToken cancellationToken) =>
+        WebSocketUpgrade.ConnectAsync(_invoker, request, handshake, cancellationToken);
 
     /// <inheritdoc />
     protected override ValueTask DisposeAsyncCore()

@@ -14,6 +14,7 @@ internal sealed class WebSocketConnection
     public WebSocketConnection(WebSocketConnected connected, CallAttempts call, PluginSnapshot plugins)
     {
         Socket = connected.Socket;
+        KeepAlive = connected.KeepAlive;
         Headers = connected.Headers;
         RequestId = connected.RequestId;
         Call = call;
@@ -22,6 +23,9 @@ internal sealed class WebSocketConnection
     }
 
     public WebSocket Socket { get; }
+
+    /// <summary>The dead-peer detection under the socket, when on: whether it aborted the socket.</summary>
+    public KeepAliveStream? KeepAlive { get; }
 
     public ResponseHeaders Headers { get; }
 

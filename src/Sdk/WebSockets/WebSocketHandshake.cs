@@ -3,14 +3,20 @@ using System.Net.WebSockets;
 
 namespace Sdk.WebSockets;
 
-/// <summary>What the transport needs, besides the attempt's message, to open a WebSocket: subprotocols and keep-alive.</summary>
-internal sealed class WebSocketHandshake(IReadOnlyList<string> subProtocols, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout)
+/// <summary>What the transport needs, besides the attempt's message, to open a WebSocket: subprotocols, keep-alive and the clock its timeout runs on.</summary>
+internal sealed class WebSocketHandshake(IReadOnlyList<string> subProtocols, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, TimeProvider time)
 {
     public IReadOnlyList<string> SubProtocols { get; } = subProtocols;
 
+    /// <summary>Zero for no pings.</summary>
     public TimeSpan KeepAliveInterval { get; } = keepAliveInterval == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : keepAliveInterval;
 
     public TimeSpan KeepAliveTimeout { get; } = keepAliveTimeout;
+
+    public TimeProvider Time { get; } = time;
+
+    /// <summary>Whether pings expect a pong within <see cref="KeepAliveTimeout"/> (dead-peer detection, <see cref="KeepAliveStream"/>) rather than being unsolicited pongs.</summary>
+    public bool DetectsDeadPeer => KeepAliveInterval > TimeSpan.Zero && KeepAliveTimeout != Timeout.InfiniteTimeSpan;
 
     /// <summary>The <c>ws</c>/<c>wss</c> form of an attempt's <c>http</c>/<c>https</c> URI.</summary>
     public static Uri ToWebSocketUri(Uri uri)
@@ -38,9 +44,12 @@ internal sealed class WebSocketHandshake(IReadOnlyList<string> subProtocols, Tim
 /// The body of the response a WebSocket handshake attempt returns through the pipeline: the open socket (status 101). The
 /// session takes it; disposed untaken (a hook replaced the response, the attempt failed), it aborts the socket.
 /// </summary>
-internal sealed class WebSocketContent(WebSocket socket) : HttpContent
+internal sealed class WebSocketContent(WebSocket socket, KeepAliveStream? keepAlive) : HttpContent
 {
     private WebSocket? _socket = socket;
+
+    /// <summary>The dead-peer detection under the socket, when on.</summary>
+    public KeepAliveStream? KeepAlive { get; } = keepAlive;
 
     public WebSocket Take() => Interlocked.Exchange(ref _socket, null) ?? throw new InvalidOperationException("The WebSocket was already taken.");
 
@@ -65,9 +74,11 @@ internal sealed class WebSocketContent(WebSocket socket) : HttpContent
 }
 
 /// <summary>A handshake that succeeded: the socket and what the server answered.</summary>
-internal sealed class WebSocketConnected(WebSocket socket, ResponseHeaders headers, string? requestId)
+internal sealed class WebSocketConnected(WebSocket socket, KeepAliveStream? keepAlive, ResponseHeaders headers, string? requestId)
 {
     public WebSocket Socket { get; } = socket;
+
+    public KeepAliveStream? KeepAlive { get; } = keepAlive;
 
     public ResponseHeaders Headers { get; } = headers;
 

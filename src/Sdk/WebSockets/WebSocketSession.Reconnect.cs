@@ -174,7 +174,7 @@ public sealed partial class WebSocketSession<TSend, TReceive>
             return new WebSocketSessionException(aborted, $"{_request}: {what}.", messagesDelivered: MessagesReceived, innerException: exception);
         }
 
-        if (IsKeepAliveTimeout(exception))
+        if (connection.KeepAlive is { TimedOut: true })
         {
             return new WebSocketSessionException(
                 WebSocketFailureReason.KeepAliveTimeout,
@@ -189,20 +189,6 @@ public sealed partial class WebSocketSession<TSend, TReceive>
         return lost
             ? new WebSocketSessionException(WebSocketFailureReason.ConnectionLost, $"{_request}: the connection was lost: {exception.Message}", messagesDelivered: MessagesReceived, innerException: exception)
             : new WebSocketSessionException(WebSocketFailureReason.ProtocolViolation, $"{_request}: the server broke the WebSocket protocol: {exception.Message}", connection.Socket.CloseStatus, connection.Socket.CloseStatusDescription, MessagesReceived, exception);
-    }
-
-    private static bool IsKeepAliveTimeout(Exception exception)
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            // .NET reports it as Faulted with a message naming the KeepAliveTimeout (no error code of its own).
-            if (e is WebSocketException && e.Message.Contains("KeepAliveTimeout", StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool HasInner<T>(Exception exception)

@@ -63,7 +63,7 @@ public sealed partial class WebSocketSession<TSend, TReceive> : IAsyncDisposable
         _options = options;
         _settings = settings;
         _time = client.Time;
-        _handshake = new WebSocketHandshake(request.SubProtocols, settings.KeepAliveInterval, settings.KeepAliveTimeout);
+        _handshake = new WebSocketHandshake(request.SubProtocols, settings.KeepAliveInterval, settings.KeepAliveTimeout, client.Time);
         _queue = Channel.CreateBounded<OutgoingMessage<TSend>>(new BoundedChannelOptions(settings.SendQueueCapacity)
         {
             SingleReader = true,
@@ -78,6 +78,9 @@ public sealed partial class WebSocketSession<TSend, TReceive> : IAsyncDisposable
 
     /// <summary>The subprotocol the server chose, or <see langword="null"/>.</summary>
     public string? SubProtocol => _connection?.Socket.SubProtocol;
+
+    /// <summary>The current connection's dead-peer detection, when on (for tests and diagnostics).</summary>
+    internal KeepAliveStream? KeepAlive => _connection?.KeepAlive;
 
     /// <summary>The headers of the current connection's handshake response.</summary>
     public ResponseHeaders? Headers => _connection?.Headers;

@@ -30,7 +30,9 @@ internal static class WebSocketCommand
             new RawWsContender(server.WebSocketUri, decode: false),
             new RawWsContender(server.WebSocketUri, decode: true),
             new SdkWsContender(server.BaseAddress),
-            .. args.Contains("--keepalive") ? [new RawWsContender(server.WebSocketUri, decode: true, keepAliveTimeout: true)] : Array.Empty<IWsContender>(),
+            .. args.Contains("--keepalive")
+                ? [new RawWsContender(server.WebSocketUri, decode: true, keepAliveTimeout: true), new SdkWsContender(server.BaseAddress, keepAliveTimeout: false)]
+                : Array.Empty<IWsContender>(),
         ];
         var seconds = contenders.ToDictionary(c => c.Name, _ => new List<double>());
         var allocated = contenders.ToDictionary(c => c.Name, _ => new List<long>());
@@ -102,6 +104,8 @@ internal static class WebSocketCommand
             Line($"ws.msgs_per_s.raw_keepalive={Rate("raw_keepalive"):0}");
             Line($"ws.ratio.sdk_vs_raw_keepalive={Rate(Sdk) / Rate("raw_keepalive"):0.000}");
             Line($"ws.ratio.raw_keepalive_vs_raw={Rate("raw_keepalive") / Rate(Raw):0.000}");
+            Line($"ws.msgs_per_s.sdk_no_keepalive={Rate("sdk_no_keepalive"):0}");
+            Line($"ws.ratio.sdk_no_keepalive_vs_raw={Rate("sdk_no_keepalive") / Rate(Raw):0.000}");
         }
 
         Comment($"targets: ws.ratio.sdk_vs_raw >= 0.9, ws.alloc_ratio.sdk_vs_raw <= 1.2");

@@ -88,11 +88,20 @@ internal sealed class RawWsContender(Uri uri, bool decode, bool keepAliveTimeout
 }
 
 /// <summary>The product: <see cref="SdkClient.ConnectAsync{TSend, TReceive}(WebSocketRequest, System.Text.Json.Serialization.Metadata.JsonTypeInfo{TSend}, System.Text.Json.Serialization.Metadata.JsonTypeInfo{TReceive}, WebSocketSessionOptions{TSend, TReceive}?, CancellationToken)"/> with default options and a bearer credential, read with <c>await foreach</c>.</summary>
-internal sealed class SdkWsContender(Uri server) : IWsContender
+/// <remarks>
+/// With <c>keepAliveTimeout: false</c> (<c>--keepalive</c>, reported as <c>sdk_no_keepalive</c>), a diagnostic: the session
+/// with <see cref="Sdk.WebSockets.WebSocketOptions.KeepAliveTimeout"/> off, so it does the socket work the default raw loop does.
+/// </remarks>
+internal sealed class SdkWsContender(Uri server, bool keepAliveTimeout = true) : IWsContender
 {
-    private readonly SdkClient _client = SdkClient.Create(new ClientOptions { BaseAddress = server, Credential = ApiCredential.Bearer("sk-bench") });
+    private readonly SdkClient _client = SdkClient.Create(new ClientOptions
+    {
+        BaseAddress = server,
+        Credential = ApiCredential.Bearer("sk-bench"),
+        WebSockets = keepAliveTimeout ? new() : new() { KeepAliveTimeout = Timeout.InfiniteTimeSpan },
+    });
 
-    public string Name => "sdk";
+    public string Name => keepAliveTimeout ? "sdk" : "sdk_no_keepalive";
 
     public async Task<Decoded> ReceiveAllAsync(CancellationToken cancellationToken)
     {

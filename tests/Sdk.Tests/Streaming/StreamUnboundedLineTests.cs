@@ -57,7 +57,10 @@ public sealed class StreamUnboundedLineTests
 
         Assert.Equal(InvalidResponseReason.LineTooLong, error.Reason);
         Assert.True(allocated < 32 * MiB, $"The call allocated {allocated / MiB} MiB.");
-        Assert.True(written < 64 * MiB, $"The server compressed {written / MiB} MiB before its writes failed.");
+        // 'x' compresses about 1000:1, so TCP never holds the server back: how far it gets is only the race between its
+        // compressor and the client's abort, which a loaded machine can slow down. What is promised is that the server is
+        // stopped before the end of its 256 MiB (the connection was released), and the memory bound above.
+        Assert.True(written < Huge, $"The server compressed all {written / MiB} MiB: the client never released the connection.");
     }
 
     /// <summary>
