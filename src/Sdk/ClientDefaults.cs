@@ -60,6 +60,9 @@ internal static class ClientDefaults
     public static readonly TimeSpan WebSocketCloseTimeout = TimeSpan.FromSeconds(5);
     public const int WebSocketReplayCapacity = 256;
     public const int WebSocketInitialReceiveBuffer = 16 * 1024;
+
+    /// <summary>A WebSocket connection's read-ahead buffer: many small messages per read of the connection.</summary>
+    public const int WebSocketReadAheadBytes = 32 * 1024;
     public const int WebSocketMaxSocketsPerEndpoint = 4;
     public const int WebSocketMaxSubscriptionsPerSocket = 100;
     public static readonly TimeSpan WebSocketIdleCloseDelay = TimeSpan.FromSeconds(30);

@@ -200,7 +200,7 @@ public sealed partial class SdkClient
     {
         var content = (WebSocketContent)response.Content;
         var headers = new ResponseHeaders(response.Headers, null);
-        var connected = new WebSocketConnected(content.Take(), content.KeepAlive, headers, headers.FirstOf(RequestIdHeaders));
+        var connected = new WebSocketConnected(content.Take(), content.Stream, headers, headers.FirstOf(RequestIdHeaders));
         response.Dispose();
         return connected;
     }

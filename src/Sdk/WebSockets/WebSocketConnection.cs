@@ -14,7 +14,7 @@ internal sealed class WebSocketConnection
     public WebSocketConnection(WebSocketConnected connected, CallAttempts call, PluginSnapshot plugins)
     {
         Socket = connected.Socket;
-        KeepAlive = connected.KeepAlive;
+        Stream = connected.Stream;
         Headers = connected.Headers;
         RequestId = connected.RequestId;
         Call = call;
@@ -24,8 +24,8 @@ internal sealed class WebSocketConnection
 
     public WebSocket Socket { get; }
 
-    /// <summary>The dead-peer detection under the socket, when on: whether it aborted the socket.</summary>
-    public KeepAliveStream? KeepAlive { get; }
+    /// <summary>The connection under the socket: its dead-peer detection, and whether that aborted the socket.</summary>
+    public WebSocketStream Stream { get; }
 
     public ResponseHeaders Headers { get; }
 

@@ -15,7 +15,7 @@ internal sealed class WebSocketHandshake(IReadOnlyList<string> subProtocols, Tim
 
     public TimeProvider Time { get; } = time;
 
-    /// <summary>Whether pings expect a pong within <see cref="KeepAliveTimeout"/> (dead-peer detection, <see cref="KeepAliveStream"/>) rather than being unsolicited pongs.</summary>
+    /// <summary>Whether pings expect an answer within <see cref="KeepAliveTimeout"/> (dead-peer detection, by <see cref="WebSocketStream"/>) rather than being .NET's unsolicited pongs.</summary>
     public bool DetectsDeadPeer => KeepAliveInterval > TimeSpan.Zero && KeepAliveTimeout != Timeout.InfiniteTimeSpan;
 
     /// <summary>The <c>ws</c>/<c>wss</c> form of an attempt's <c>http</c>/<c>https</c> URI.</summary>
@@ -44,12 +44,12 @@ internal sealed class WebSocketHandshake(IReadOnlyList<string> subProtocols, Tim
 /// The body of the response a WebSocket handshake attempt returns through the pipeline: the open socket (status 101). The
 /// session takes it; disposed untaken (a hook replaced the response, the attempt failed), it aborts the socket.
 /// </summary>
-internal sealed class WebSocketContent(WebSocket socket, KeepAliveStream? keepAlive) : HttpContent
+internal sealed class WebSocketContent(WebSocket socket, WebSocketStream stream) : HttpContent
 {
     private WebSocket? _socket = socket;
 
-    /// <summary>The dead-peer detection under the socket, when on.</summary>
-    public KeepAliveStream? KeepAlive { get; } = keepAlive;
+    /// <summary>The connection under the socket.</summary>
+    public WebSocketStream Stream { get; } = stream;
 
     public WebSocket Take() => Interlocked.Exchange(ref _socket, null) ?? throw new InvalidOperationException("The WebSocket was already taken.");
 
@@ -74,11 +74,11 @@ internal sealed class WebSocketContent(WebSocket socket, KeepAliveStream? keepAl
 }
 
 /// <summary>A handshake that succeeded: the socket and what the server answered.</summary>
-internal sealed class WebSocketConnected(WebSocket socket, KeepAliveStream? keepAlive, ResponseHeaders headers, string? requestId)
+internal sealed class WebSocketConnected(WebSocket socket, WebSocketStream stream, ResponseHeaders headers, string? requestId)
 {
     public WebSocket Socket { get; } = socket;
 
-    public KeepAliveStream? KeepAlive { get; } = keepAlive;
+    public WebSocketStream Stream { get; } = stream;
 
     public ResponseHeaders Headers { get; } = headers;
 

@@ -7,18 +7,21 @@ namespace Sdk.WebSockets;
 public sealed class WebSocketOptions
 {
     /// <summary>
-    /// How often a ping frame is sent when the socket is otherwise quiet, so proxies and load balancers keep it open.
-    /// <see cref="TimeSpan.Zero"/> sends none.
+    /// How long a waiting read may go without receiving anything before a ping frame is sent, so proxies and load balancers
+    /// keep the socket open and a dead peer is noticed (see <see cref="KeepAliveTimeout"/>). <see cref="TimeSpan.Zero"/>
+    /// sends none.
     /// </summary>
     /// <value>30 seconds: below the 60-second idle limit common in proxies and cloud load balancers.</value>
     public TimeSpan KeepAliveInterval { get; set; } = ClientDefaults.WebSocketKeepAliveInterval;
 
     /// <summary>
-    /// How long the peer may take to answer a keep-alive ping before the socket is considered dead and aborted (then
-    /// reconnected, see <see cref="Reconnect"/>). <see cref="Timeout.InfiniteTimeSpan"/> only sends pings, never waits for
-    /// the pong. Runs on the runtime's clock (the WebSocket implementation's own timer), not on <see cref="ClientOptions.TimeProvider"/>.
+    /// How long the peer may take to answer a keep-alive ping (with its pong or any other frame) before the socket is
+    /// considered dead and aborted (then reconnected, see <see cref="Reconnect"/>; the failure reason is
+    /// <see cref="WebSocketFailureReason.KeepAliveTimeout"/>). Counted only while a read waits, on
+    /// <see cref="ClientOptions.TimeProvider"/>, checked every quarter of the shorter of this and <see cref="KeepAliveInterval"/>.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> detects nothing: .NET then sends an unsolicited pong every interval instead.
     /// </summary>
-    /// <value>20 seconds: a dead peer is found within 50 seconds of its last sign of life.</value>
+    /// <value>20 seconds: a dead peer is found within 50 to 60 seconds of its last sign of life.</value>
     public TimeSpan KeepAliveTimeout { get; set; } = ClientDefaults.WebSocketKeepAliveTimeout;
 
     /// <summary>

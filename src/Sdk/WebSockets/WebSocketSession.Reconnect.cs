@@ -174,7 +174,7 @@ public sealed partial class WebSocketSession<TSend, TReceive>
             return new WebSocketSessionException(aborted, $"{_request}: {what}.", messagesDelivered: MessagesReceived, innerException: exception);
         }
 
-        if (connection.KeepAlive is { TimedOut: true })
+        if (connection.Stream.TimedOut)
         {
             return new WebSocketSessionException(
                 WebSocketFailureReason.KeepAliveTimeout,

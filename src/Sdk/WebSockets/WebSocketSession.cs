@@ -79,8 +79,8 @@ public sealed partial class WebSocketSession<TSend, TReceive> : IAsyncDisposable
     /// <summary>The subprotocol the server chose, or <see langword="null"/>.</summary>
     public string? SubProtocol => _connection?.Socket.SubProtocol;
 
-    /// <summary>The current connection's dead-peer detection, when on (for tests and diagnostics).</summary>
-    internal KeepAliveStream? KeepAlive => _connection?.KeepAlive;
+    /// <summary>The current connection's stream: its dead-peer detection (for tests and diagnostics).</summary>
+    internal WebSocketStream? Stream => _connection?.Stream;
 
     /// <summary>The headers of the current connection's handshake response.</summary>
     public ResponseHeaders? Headers => _connection?.Headers;

@@ -9,8 +9,8 @@ namespace Sdk.WebSockets;
 /// <summary>
 /// The HTTP/1.1 upgrade (RFC 6455 section 4) sent through an invoker (the client's <see cref="SocketsHttpHandler"/>, so
 /// proxy, TLS and connection settings are the same as its calls'), then a <see cref="WebSocket"/> over the upgraded
-/// connection: the steps <see cref="ClientWebSocket"/> takes, with the connection's stream the SDK's own so that dead-peer
-/// detection costs nothing per read (<see cref="KeepAliveStream"/>).
+/// connection: the steps <see cref="ClientWebSocket"/> takes, with the connection's stream the SDK's own
+/// (<see cref="WebSocketStream"/>: read ahead in large chunks, and dead-peer detection that costs nothing per read).
 /// </summary>
 internal static class WebSocketUpgrade
 {
@@ -32,26 +32,21 @@ internal static class WebSocketUpgrade
             return response;
         }
 
-        KeepAliveStream? keepAlive = null;
+        WebSocketStream? stream = null;
         try
         {
             string? subProtocol = Validate(response, handshake, key, request.RequestUri!);
-            Stream connection = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            keepAlive = handshake.DetectsDeadPeer ? new KeepAliveStream(connection, handshake.KeepAliveInterval, handshake.KeepAliveTimeout, handshake.Time) : null;
-            WebSocket socket = WebSocket.CreateFromStream(keepAlive ?? connection, new WebSocketCreationOptions
+            stream = new WebSocketStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), handshake);
+            WebSocket socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
             {
                 IsServer = false,
                 SubProtocol = subProtocol,
 
                 // With a timeout the pings are the stream's; without one, .NET's unsolicited pongs keep intermediaries awake.
-                KeepAliveInterval = keepAlive is null ? handshake.KeepAliveInterval : TimeSpan.Zero,
+                KeepAliveInterval = stream.DetectsDeadPeer ? TimeSpan.Zero : handshake.KeepAliveInterval,
             });
-            if (keepAlive is not null)
-            {
-                keepAlive.Socket = socket;
-            }
-
-            var upgraded = new HttpResponseMessage(HttpStatusCode.SwitchingProtocols) { RequestMessage = request, Content = new WebSocketContent(socket, keepAlive) };
+            stream.Socket = socket;
+            var upgraded = new HttpResponseMessage(HttpStatusCode.SwitchingProtocols) { RequestMessage = request, Content = new WebSocketContent(socket, stream) };
             foreach (KeyValuePair<string, HeaderStringValues> header in response.Headers.NonValidated)
             {
                 upgraded.Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -62,9 +57,9 @@ internal static class WebSocketUpgrade
         }
         catch
         {
-            if (keepAlive is not null)
+            if (stream is not null)
             {
-                await keepAlive.DisposeAsync().ConfigureAwait(false);
+                await stream.DisposeAsync().ConfigureAwait(false);
             }
 
             response.Dispose();

@@ -6,18 +6,20 @@ using System.Security.Cryptography;
 namespace Sdk.WebSockets;
 
 /// <summary>
-/// The upgraded connection under a session's <see cref="WebSocket"/>, with dead-peer detection: when a read has waited
-/// <c>interval</c> with nothing received, a ping frame is written between the socket's own frames; when nothing at all
-/// (its pong or any other frame) arrives within <c>timeout</c> after it, the socket is aborted and
-/// <see cref="TimedOut"/> says why.
+/// The upgraded connection under a session's <see cref="WebSocket"/>. Reads go through a read-ahead buffer, so the socket's
+/// small reads (a frame header, then its payload) are served from memory and the connection is read in large chunks.
+/// With dead-peer detection (a keep-alive interval and timeout): when a read has waited <c>interval</c> with nothing
+/// received, a ping frame is written between the socket's own frames; when nothing at all (its pong or any other frame)
+/// arrives within <c>timeout</c> after it, the socket is aborted and <see cref="TimedOut"/> says why.
 /// </summary>
 /// <remarks>
 /// .NET's own keep-alive timeout takes a lock and reads the clock on every read of the connection; here a read costs one
 /// field write, and the clock is read by a timer on <see cref="TimeProvider"/> a few times per interval. The wait counts
 /// only while a read is pending on the network: a session nobody reads cannot see the pong, and is not stalled. The
-/// <see cref="WebSocket"/> writes each frame in one call, so a ping never lands inside one of its frames.
+/// <see cref="WebSocket"/> writes each frame in one call, so a ping never lands inside one of its frames. The read buffer
+/// is the stream's own array, not a pooled one: an aborted socket's pending read may still write into it.
 /// </remarks>
-internal sealed class KeepAliveStream : Stream
+internal sealed class WebSocketStream : Stream
 {
     private const int PingFrameLength = 14; // 2 header bytes, a 4-byte mask, 8 bytes of payload
 
@@ -26,7 +28,10 @@ internal sealed class KeepAliveStream : Stream
     private readonly TimeSpan _interval;
     private readonly TimeSpan _timeout;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ITimer _timer;
+    private readonly ITimer? _timer;
+    private readonly byte[] _readBuffer = new byte[ClientDefaults.WebSocketReadAheadBytes];
+    private int _readOffset;
+    private int _readCount;
     private int _received;
     private int _waiting;
     private long _quietSince;
@@ -35,16 +40,36 @@ internal sealed class KeepAliveStream : Stream
     private long _waitsEnded;
     private int _disposed;
 
-    public KeepAliveStream(Stream inner, TimeSpan interval, TimeSpan timeout, TimeProvider time)
+    /// <summary>Wraps the upgraded <paramref name="inner"/> connection, with dead-peer detection when <paramref name="handshake"/> asks for it.</summary>
+    public WebSocketStream(Stream inner, WebSocketHandshake handshake)
     {
         _inner = inner;
-        _time = time;
-        _interval = interval;
-        _timeout = timeout;
-        _quietSince = time.GetTimestamp();
-        TimeSpan tick = TimeSpan.FromTicks(Math.Max(Math.Min(interval.Ticks, timeout.Ticks) / 4, TimeSpan.TicksPerMillisecond));
-        _timer = time.CreateTimer(static s => ((KeepAliveStream)s!).OnTick(), this, tick, tick);
+        _time = handshake.Time;
+        _interval = handshake.KeepAliveInterval;
+        _timeout = handshake.KeepAliveTimeout;
+        _quietSince = _time.GetTimestamp();
+        if (!handshake.DetectsDeadPeer)
+        {
+            return;
+        }
+
+        // The timer holds the stream weakly: a socket its owner dropped without disposing is collected, timer and all.
+        TimeSpan tick = TimeSpan.FromTicks(Math.Max(Math.Min(_interval.Ticks, _timeout.Ticks) / 4, TimeSpan.TicksPerMillisecond));
+        _timer = _time.CreateTimer(
+            static s =>
+            {
+                if (((WeakReference<WebSocketStream>)s!).TryGetTarget(out WebSocketStream? stream))
+                {
+                    stream.OnTick();
+                }
+            },
+            new WeakReference<WebSocketStream>(this),
+            tick,
+            tick);
     }
+
+    /// <summary>Whether this stream pings and aborts a socket whose peer does not answer.</summary>
+    public bool DetectsDeadPeer => _timer is not null;
 
     /// <summary>The socket over this stream, aborted when the peer does not answer.</summary>
     public WebSocket? Socket { get; set; }
@@ -77,14 +102,42 @@ internal sealed class KeepAliveStream : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ValueTask<int> read = _inner.ReadAsync(buffer, cancellationToken);
+        if (_readCount > 0)
+        {
+            return new ValueTask<int>(CopyOut(buffer.Span));
+        }
+
+        if (buffer.Length >= _readBuffer.Length)
+        {
+            ValueTask<int> direct = _inner.ReadAsync(buffer, cancellationToken);
+            if (direct.IsCompletedSuccessfully)
+            {
+                _received = 1;
+                return direct;
+            }
+
+            return AwaitReadAsync(direct, default);
+        }
+
+        ValueTask<int> read = _inner.ReadAsync(_readBuffer, cancellationToken);
         if (read.IsCompletedSuccessfully)
         {
             _received = 1;
-            return read;
+            _readOffset = 0;
+            _readCount = read.Result;
+            return new ValueTask<int>(CopyOut(buffer.Span));
         }
 
-        return AwaitReadAsync(read);
+        return AwaitReadAsync(read, buffer);
+    }
+
+    private int CopyOut(Span<byte> destination)
+    {
+        int count = Math.Min(destination.Length, _readCount);
+        _readBuffer.AsSpan(_readOffset, count).CopyTo(destination);
+        _readOffset += count;
+        _readCount -= count;
+        return count;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -94,9 +147,21 @@ internal sealed class KeepAliveStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int read = _inner.Read(buffer);
-        _received = 1;
-        return read;
+        if (_readCount == 0)
+        {
+            if (buffer.Length >= _readBuffer.Length)
+            {
+                int direct = _inner.Read(buffer);
+                _received = 1;
+                return direct;
+            }
+
+            _readOffset = 0;
+            _readCount = _inner.Read(_readBuffer);
+            _received = 1;
+        }
+
+        return CopyOut(buffer);
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -157,22 +222,30 @@ internal sealed class KeepAliveStream : Stream
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _timer.Dispose();
+            _timer?.Dispose();
             _inner.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
+    /// <summary>A read that waits on the network: into the read buffer, then copied to <paramref name="destination"/> (or, when empty, straight into the caller's).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> AwaitReadAsync(ValueTask<int> read)
+    private async ValueTask<int> AwaitReadAsync(ValueTask<int> read, Memory<byte> destination)
     {
         Volatile.Write(ref _waiting, 1);
         try
         {
             int count = await read.ConfigureAwait(false);
             _received = 1;
-            return count;
+            if (destination.IsEmpty)
+            {
+                return count;
+            }
+
+            _readOffset = 0;
+            _readCount = count;
+            return CopyOut(destination.Span);
         }
         finally
         {
@@ -244,8 +317,9 @@ internal sealed class KeepAliveStream : Stream
             return;
         }
 
-        if (_time.GetElapsedTime(_quietSince, now) >= _interval)
+        if (_time.GetElapsedTime(_quietSince, now) >= _interval && (Socket is null || Socket.State == WebSocketState.Open))
         {
+            // Open only: no frame may follow a close frame, and a closing socket has its own timeout.
             _pingSentAt = now;
             _ = SendPingAsync();
         }

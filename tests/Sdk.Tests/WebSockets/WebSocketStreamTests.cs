@@ -6,10 +6,11 @@ using Sdk.WebSockets;
 namespace Sdk.Tests.WebSockets;
 
 /// <summary>
-/// The SDK's own dead-peer detection (<see cref="KeepAliveStream"/>) on the manual clock, against a raw server that shows
-/// every ping frame on the wire and answers it, or not, as the test says.
+/// The connection stream under a session (<see cref="WebSocketStream"/>): the SDK's own dead-peer detection on the manual
+/// clock, against a raw server that shows every ping frame on the wire and answers it, or not, as the test says; and the
+/// read-ahead buffer.
 /// </summary>
-public sealed class KeepAliveStreamTests
+public sealed class WebSocketStreamTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
@@ -28,7 +29,7 @@ public sealed class KeepAliveStreamTests
         using var cts = new CancellationTokenSource(WsTestClient.Limit);
         await using SdkClient client = CreateClient(server.BaseAddress, time);
         await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, "ws", cancellationToken: cts.Token);
-        KeepAliveStream keepAlive = Assert.IsType<KeepAliveStream>(session.KeepAlive);
+        WebSocketStream keepAlive = Assert.IsType<WebSocketStream>(session.Stream);
         Task<(List<WsMessage> Received, WebSocketSessionException Failure)> reading = WsTestClient.ReadUntilFailureAsync(session, cts.Token);
         await UntilAsync(() => keepAlive.ReadPending, cts.Token);
 
@@ -77,7 +78,7 @@ public sealed class KeepAliveStreamTests
         using var cts = new CancellationTokenSource(WsTestClient.Limit);
         await using SdkClient client = CreateClient(server.BaseAddress, time);
         await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, "ws", cancellationToken: cts.Token);
-        KeepAliveStream keepAlive = Assert.IsType<KeepAliveStream>(session.KeepAlive);
+        WebSocketStream keepAlive = Assert.IsType<WebSocketStream>(session.Stream);
 
         time.Advance(TimeSpan.FromMinutes(10));
 
@@ -102,7 +103,7 @@ public sealed class KeepAliveStreamTests
         using var cts = new CancellationTokenSource(WsTestClient.Limit);
         await using SdkClient client = CreateClient(server.BaseAddress, time);
         await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, "ws", cancellationToken: cts.Token);
-        KeepAliveStream keepAlive = Assert.IsType<KeepAliveStream>(session.KeepAlive);
+        WebSocketStream keepAlive = Assert.IsType<WebSocketStream>(session.Stream);
         await using IAsyncEnumerator<WsMessage> reader = session.ReadAllAsync(cts.Token).GetAsyncEnumerator(cts.Token);
 
         for (int seq = 1; seq <= 4; seq++)
@@ -125,17 +126,47 @@ public sealed class KeepAliveStreamTests
     [InlineData(true, false)] // no pings at all
     public async Task Without_a_timeout_or_an_interval_there_is_no_dead_peer_detection(bool interval, bool timeout)
     {
+        var time = new ManualTimeProvider();
         await using RawWsServer server = RawWsServer.Start((_, _) => Task.CompletedTask);
         using var cts = new CancellationTokenSource(WsTestClient.Limit);
         await using SdkClient client = WsTestClient.Create(server.BaseAddress, o =>
         {
+            o.TimeProvider = time;
             o.WebSockets.KeepAliveInterval = interval ? Interval : TimeSpan.Zero;
             o.WebSockets.KeepAliveTimeout = timeout ? Timeout : System.Threading.Timeout.InfiniteTimeSpan;
         });
         await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, "ws", cancellationToken: cts.Token);
+        WebSocketStream stream = Assert.IsType<WebSocketStream>(session.Stream);
+        await using IAsyncEnumerator<WsMessage> reader = session.ReadAllAsync(cts.Token).GetAsyncEnumerator(cts.Token);
+        ValueTask<bool> next = reader.MoveNextAsync();
+        await UntilAsync(() => stream.ReadPending, cts.Token);
 
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.False(stream.DetectsDeadPeer);
+        Assert.Equal(0, stream.PingsSent);
+        Assert.False(next.IsCompleted);
         Assert.True(session.IsOpen);
-        Assert.Null(session.KeepAlive);
+    }
+
+    [Fact]
+    public async Task Small_messages_are_read_ahead_and_large_ones_pass_through_whole()
+    {
+        // 2,000 small messages in one write, then one larger than the read-ahead buffer, split over frames.
+        string big = new('b', ClientDefaults.WebSocketReadAheadBytes * 3);
+        byte[] script = Frames.Concat(
+            Frames.Concat([.. Enumerable.Range(1, 2000).Select(i => Frames.Text($"{{\"seq\":{i}}}"))]),
+            Frames.Text($"{{\"seq\":2001,\"text\":\"{big[..1000]}", fin: false),
+            Frames.Continue(big[1000..] + "\"}"));
+        await using RawWsServer server = RawWsServer.Start(script);
+        using var cts = new CancellationTokenSource(WsTestClient.Limit);
+        await using SdkClient client = WsTestClient.Create(server.BaseAddress);
+        await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, "ws", cancellationToken: cts.Token);
+
+        List<WsMessage> received = await WsTestClient.ReadAsync(session, 2001, cts.Token);
+
+        Assert.Equal(Enumerable.Range(1, 2001).Select(i => (long?)i), received.Select(m => m.Seq));
+        Assert.Equal(big, received[^1].Text);
     }
 
     private static SdkClient CreateClient(Uri baseAddress, ManualTimeProvider time) => WsTestClient.Create(baseAddress, o =>
