@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Sdk.Tests.Infrastructure.WebSockets;
 using Sdk.WebSockets;
 
@@ -33,6 +35,32 @@ public sealed class WebSocketUpgradeTests
         Assert.Equal("Bearer sk-upgrade", headers["Authorization"]);
         Assert.Equal("t1", headers["X-Tenant"]);
         Assert.Equal($"127.0.0.1:{server.BaseAddress.Port}", headers["Host"]);
+    }
+
+    [Fact]
+    public async Task Wss_goes_through_the_client_handler_and_its_TLS_settings()
+    {
+        using X509Certificate2 certificate = SelfSignedLoopbackCertificate();
+        await using KestrelWsServer server = await KestrelWsServer.StartAsync(certificate: certificate);
+        Assert.Equal("https", server.BaseAddress.Scheme);
+        using var cts = new CancellationTokenSource(WsTestClient.Limit);
+
+        // The default handler does not trust the certificate: the handshake fails as a connection failure, not retried.
+        await using (SdkClient untrusting = WsTestClient.Create(server.BaseAddress, o => o.Retry.MaxRetries = 0))
+        {
+            await Assert.ThrowsAsync<TransportException>(() => WsTestClient.ConnectAsync(untrusting, "ws/echo", cancellationToken: cts.Token));
+        }
+
+        var options = new ClientOptions { BaseAddress = server.BaseAddress };
+        string thumbprint = certificate.GetCertHashString();
+        await using SdkClient client = SdkClient.CreateBuilder(options)
+            .ConfigureHttpHandler(h => h.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == thumbprint)
+            .Build();
+        await using WebSocketSession<WsMessage, WsMessage> session = await WsTestClient.ConnectAsync(client, "ws/echo", cancellationToken: cts.Token);
+        await session.SendAsync(new WsMessage(Seq: 7, Text: "over tls"), cts.Token);
+
+        Assert.Equal(new WsMessage(Seq: 7, Text: "over tls"), (await WsTestClient.ReadAsync(session, 1, cts.Token))[0]);
+        Assert.Equal(1, server.Path("ws/echo").Connections);
     }
 
     [Fact]
@@ -88,5 +116,16 @@ public sealed class WebSocketUpgradeTests
 
         Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
         Assert.Contains("slow down", ex.RawBody, StringComparison.Ordinal);
+    }
+
+    private static X509Certificate2 SelfSignedLoopbackCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using X509Certificate2 created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null); // with a key Kestrel can use
     }
 }

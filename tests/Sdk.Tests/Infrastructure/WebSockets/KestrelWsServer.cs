@@ -97,8 +97,11 @@ public sealed class KestrelWsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server; <paramref name="map"/> may add more endpoints (after <c>UseWebSockets</c>).</summary>
-    public static async Task<KestrelWsServer> StartAsync(Action<WebApplication>? map = null)
+    /// <summary>
+    /// Starts the server; <paramref name="map"/> may add more endpoints (after <c>UseWebSockets</c>). With
+    /// <paramref name="certificate"/> it listens with TLS (<c>https</c>, so <c>wss</c>).
+    /// </summary>
+    public static async Task<KestrelWsServer> StartAsync(Action<WebApplication>? map = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -106,7 +109,13 @@ public sealed class KestrelWsServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MinResponseDataRate = null;
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
         });
 
         // A flush completes only once the bytes were handed to the socket, so killAfter=K (HttpContext.Abort) never
