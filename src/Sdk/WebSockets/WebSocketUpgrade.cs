@@ -95,7 +95,7 @@ internal static class WebSocketUpgrade
         return upgrade;
     }
 
-    /// <summary>Checks the 101: the upgrade headers, the accept key, the subprotocol (one offered, or none). Returns the subprotocol.</summary>
+    /// <summary>Checks the 101: the upgrade headers, the accept key, no extension, the subprotocol (one offered, or none). Returns the subprotocol.</summary>
     private static string? Validate(HttpResponseMessage response, WebSocketHandshake handshake, string key, Uri uri)
     {
         HttpResponseHeaders headers = response.Headers;
@@ -110,6 +110,13 @@ internal static class WebSocketUpgrade
         if (!headers.NonValidated.TryGetValues("Sec-WebSocket-Accept", out HeaderStringValues accept) || accept.Count != 1 || accept.ToString().Trim() != expected)
         {
             throw NotAcceptable(uri, "the Sec-WebSocket-Accept header does not answer the key sent");
+        }
+
+        // No extension is offered (RFC 6455 section 4.1: one the client did not offer fails the connection): a server that
+        // compressed anyway would send frames the socket rejects later, so the handshake says so now.
+        if (headers.NonValidated.TryGetValues("Sec-WebSocket-Extensions", out HeaderStringValues extensions) && !string.IsNullOrWhiteSpace(extensions.ToString()))
+        {
+            throw NotAcceptable(uri, $"the server chose the extension '{extensions.ToString().Trim()}' but none was offered");
         }
 
         if (!headers.NonValidated.TryGetValues("Sec-WebSocket-Protocol", out HeaderStringValues chosen) || string.IsNullOrWhiteSpace(chosen.ToString()))
