@@ -18,19 +18,7 @@ internal sealed class WebSocketHandshake(IReadOnlyList<string> subProtocols, Tim
     /// <summary>Whether pings expect an answer within <see cref="KeepAliveTimeout"/> (dead-peer detection, by <see cref="WebSocketStream"/>) rather than being .NET's unsolicited pongs.</summary>
     public bool DetectsDeadPeer => KeepAliveInterval > TimeSpan.Zero && KeepAliveTimeout != Timeout.InfiniteTimeSpan;
 
-    /// <summary>The <c>ws</c>/<c>wss</c> form of an attempt's <c>http</c>/<c>https</c> URI.</summary>
-    public static Uri ToWebSocketUri(Uri uri)
-    {
-        string scheme = uri.Scheme switch
-        {
-            "http" => "ws",
-            "https" => "wss",
-            _ => uri.Scheme,
-        };
-        return scheme == uri.Scheme ? uri : new UriBuilder(uri) { Scheme = scheme, Port = uri.IsDefaultPort ? -1 : uri.Port }.Uri;
-    }
-
-    /// <summary>Request headers ClientWebSocket sets itself (or refuses): not copied from the attempt's message.</summary>
+    /// <summary>Request headers the upgrade sets itself (or that a GET must not carry): not copied from the attempt's message.</summary>
     public static bool IsHandshakeHeader(string name) =>
         name.Equals("Host", StringComparison.OrdinalIgnoreCase) ||
         name.Equals("Connection", StringComparison.OrdinalIgnoreCase) ||

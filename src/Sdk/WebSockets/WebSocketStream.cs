@@ -128,6 +128,11 @@ internal sealed partial class WebSocketStream : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_timer is null)
+        {
+            return _inner.WriteAsync(buffer, cancellationToken); // no pings: the socket is the only writer, and writes one frame at a time
+        }
+
         if (!_writeLock.Wait(0, cancellationToken))
         {
             return WriteLockedAsync(buffer, cancellationToken);
@@ -161,6 +166,12 @@ internal sealed partial class WebSocketStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        if (_timer is null)
+        {
+            _inner.Write(buffer);
+            return;
+        }
+
         _writeLock.Wait();
         try
         {
