@@ -245,7 +245,9 @@ public sealed partial class ServerSelfTests
 
         ws.Abort();
         await server.WaitUntilAsync(() => flood.Open == 0, Bound);
-        Assert.InRange(flood.MessagesSent, 1, 999_999);
+        // Stopped before the end of the flood. A send is counted once its flush completes, which can come after the client
+        // already read the message and aborted (the flush then fails): even the message the client got may not count.
+        Assert.InRange(flood.MessagesSent, 0, 999_999);
         Assert.Empty(server.HandlerErrors);
     }
 
